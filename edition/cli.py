@@ -1,0 +1,102 @@
+"""Command line: ``python build.py [build|encode|totext|validate] …``.
+
+Only :class:`~edition.errors.EditionError` is caught here (printed, exit 1):
+anything else escaping is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import config, pipeline, validate
+from .errors import EditionError, Location
+from .write import write_file
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py",
+        description="Encode FRUS documents as TEI P5 and build the edition.",
+    )
+    p.add_argument("--config", default=str(config.DEFAULT_PATH), help="edition config (default: %(default)s)")
+    sub = p.add_subparsers(dest="command")
+
+    b = sub.add_parser("build", help="encode every text of the edition into the site folder (the default)")
+    b.add_argument("--site", default="_site", help="output folder (default: %(default)s)")
+
+    e = sub.add_parser("encode", help="plain-text FRUS document(s) → standalone TEI P5 file(s)")
+    e.add_argument("texts", nargs="+", help="plain-text document(s), e.g. seeds/frus1981-88v03-d156.txt")
+    e.add_argument("-o", "--output", help="output file (one input only; '-' for standard output);"
+                   " default: _build/tei/<name>.xml")
+
+    t = sub.add_parser("totext", help="TEI → the plain-text format (the inverse of encode)")
+    t.add_argument("tei", help="a TEI file (ours, or official FRUS TEI)")
+    t.add_argument("-o", "--output", help="output file (default: standard output)")
+
+    v = sub.add_parser("validate", help="check TEI files against tei_all.rng")
+    v.add_argument("files", nargs="+")
+    v.add_argument("--schema", help="path of tei_all.rng (default: [edition] schema of the config)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except EditionError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
+def _read(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise EditionError(Location(name), f"cannot read: {exc.strerror}") from None
+
+
+def _run(args) -> int:
+    command = args.command or "build"
+    if command == "totext":
+        text = pipeline.text_of_tei(args.tei)
+        if args.output:
+            write_file(args.output, text.encode("utf-8"))
+        else:
+            sys.stdout.buffer.write(text.encode("utf-8"))
+            sys.stdout.flush()
+        return 0
+
+    if command == "validate":
+        schema_path = args.schema or config.load(args.config).schema
+        failed = 0
+        for name in args.files:
+            problems = validate.errors(_read(name), name, schema_path)
+            for line in problems:
+                print(line, file=sys.stderr)
+            if problems:
+                failed += 1
+            else:
+                print(f"{name}: valid TEI P5 (tei_all)")
+        return 1 if failed else 0
+
+    edition = config.load(args.config)
+    if command == "encode":
+        if args.output and len(args.texts) > 1:
+            raise SystemExit("build.py encode: -o takes one input file only")
+        # Encode everything first: one bad file means no file is written.
+        results = [(name, pipeline.encode_file(name, edition)) for name in args.texts]
+        for name, data in results:
+            if args.output == "-":
+                sys.stdout.buffer.write(data)
+                continue
+            out = Path(args.output) if args.output else Path("_build") / "tei" / (Path(name).stem + ".xml")
+            write_file(out, data)
+            print(f"{name} → {out}")
+        return 0
+
+    report = pipeline.build_edition(edition, getattr(args, "site", "_site"))
+    for rel in report.files:
+        print(f"wrote {report.site / rel}")
+    return 0

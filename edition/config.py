@@ -1,0 +1,147 @@
+"""The edition config (``seeds/edition.toml``), read into typed, checked values.
+
+Every mistake is reported at its place in the file: TOML syntax errors with
+the parser's line and column, a missing or mistyped key at the line of its
+table or of the key itself.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from .errors import EditionError, Location
+from .model import Edition, Person, Volume
+from .seeds import decode_text
+
+DEFAULT_PATH = Path("seeds") / "edition.toml"
+_VOLUME_ID = re.compile(r"frus\d{4}(?:-\d{2,4})?[a-z0-9]*")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _Where:
+    """Finds the line of a table or key in the TOML text, for messages."""
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.lines = text.split("\n")
+
+    def table(self, name: str) -> Location:
+        for i, line in enumerate(self.lines):
+            if line.strip() == f"[{name}]":
+                return Location(self.path, i + 1, 1)
+        return Location(self.path, 1, 1)
+
+    def key(self, table: str, key: str) -> Location:
+        start = self.table(table).line - 1
+        pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
+        for i in range(start, len(self.lines)):
+            if i > start and self.lines[i].lstrip().startswith("["):
+                break
+            if pattern.match(self.lines[i]):
+                col = len(self.lines[i]) - len(self.lines[i].lstrip()) + 1
+                return Location(self.path, i + 1, col)
+        return self.table(table)
+
+
+def load(path: str | Path = DEFAULT_PATH) -> Edition:
+    path = Path(path)
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise EditionError(Location(name), "no edition config here; create it (see README.md)") from None
+    text = decode_text(name, data).text
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise EditionError(Location(name, line, col), f"not valid TOML: {message}") from None
+    where = _Where(name, text)
+    return _edition(raw, where, path.parent, name)
+
+
+def _table(raw: dict, name: str, where: _Where) -> dict:
+    value = raw.get(name)
+    if not isinstance(value, dict):
+        raise EditionError(Location(where.path), f"the config needs a [{name}] table")
+    return value
+
+
+def _string(table: dict, tname: str, key: str, where: _Where, default: str | None = None) -> str:
+    value = table.get(key, default)
+    if value is None:
+        raise EditionError(where.table(tname), f"[{tname}] needs the key '{key}'")
+    if not isinstance(value, str) or not value.strip():
+        raise EditionError(where.key(tname, key), f"[{tname}] {key} must be a non-empty string")
+    return value
+
+
+def _people(table: dict, tname: str, key: str, where: _Where) -> tuple[Person, ...]:
+    value = table.get(key)
+    if not isinstance(value, list) or not value:
+        raise EditionError(where.key(tname, key), f"[{tname}] {key} must be a list of names")
+    people = []
+    for entry in value:
+        if isinstance(entry, str) and entry.strip():
+            people.append(Person(entry))
+        elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            people.append(Person(entry["name"], str(entry.get("role", ""))))
+        else:
+            raise EditionError(
+                where.key(tname, key),
+                f"[{tname}] {key}: each entry is a name or {{ name = \"…\", role = \"…\" }}",
+            )
+    return tuple(people)
+
+
+def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
+    ed = _table(raw, "edition", where)
+    vol = _table(raw, "volume", where)
+    volume_id = _string(vol, "volume", "id", where)
+    if not _VOLUME_ID.fullmatch(volume_id):
+        raise EditionError(
+            where.key("volume", "id"),
+            f"[volume] id '{volume_id}' is not a FRUS volume id such as 'frus1981-88v03'",
+        )
+    year = vol.get("year")
+    if isinstance(year, int):
+        year = str(year)
+    vol = dict(vol, year=year)
+    volume = Volume(
+        id=volume_id,
+        title=_string(vol, "volume", "title", where),
+        series=_string(vol, "volume", "series", where),
+        subseries=_string(vol, "volume", "subseries", where),
+        number=_string(vol, "volume", "number", where),
+        editors=_people(vol, "volume", "editors", where),
+        publisher=_string(vol, "volume", "publisher", where),
+        place=_string(vol, "volume", "place", where),
+        year=_string(vol, "volume", "year", where),
+        online=_string(vol, "volume", "online", where, default="") if vol.get("online") else "",
+    )
+    date = ed.get("date")
+    date = date.isoformat() if hasattr(date, "isoformat") else date
+    if not isinstance(date, str) or not _DATE.fullmatch(date):
+        raise EditionError(where.key("edition", "date"), "[edition] date must be a date such as 2026-12-01")
+    texts = ed.get("texts", [])
+    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+        raise EditionError(where.key("edition", "texts"), "[edition] texts must be a list of file names")
+    schema = ed.get("schema", "")
+    if not isinstance(schema, str):
+        raise EditionError(where.key("edition", "schema"), "[edition] schema must be a path")
+    return Edition(
+        title=_string(ed, "edition", "title", where),
+        publisher=_string(ed, "edition", "publisher", where),
+        version=_string(ed, "edition", "version", where),
+        date=date,
+        editors=_people(ed, "edition", "editors", where),
+        volume=volume,
+        licence_url=_string(ed, "edition", "licence", where, default=Edition.licence_url),
+        schema=str((base / schema).resolve()) if schema else "",
+        texts=tuple(str(base / t) for t in texts),
+        config_path=name,
+    )

@@ -1,0 +1,96 @@
+"""Classification markings: recognising them, and the taxonomy they point into.
+
+Three forms occur in FRUS documents of this period:
+
+* paragraph markings ``(S)``, ``(C)``, ``(U)``, ``(TS)``, with caveats
+  (``(S/NF)``), at the start or the end of a line of text;
+* the telegram forms ``S—Entire text``, ``(S—Entire text)``,
+  ``Confidential—Entire text``;
+* the document's classification in the source note: ``Secret.``,
+  ``Secret; Sensitive.``, ``No classification marking.``
+
+A parenthesised acronym such as ``(NSC)`` or ``(US)`` is not a marking: only the
+codes below are.  Every marking keeps its text unchanged; recognising it only
+adds a pointer to a category of the taxonomy declared in the TEI header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# category id, label, the codes and words that name it
+LEVELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("class-top-secret", "Top Secret", ("TS", "Top Secret")),
+    ("class-secret", "Secret", ("S", "Secret")),
+    ("class-confidential", "Confidential", ("C", "Confidential")),
+    ("class-limited-official-use", "Limited Official Use", ("LOU", "Limited Official Use")),
+    ("class-unclassified", "Unclassified", ("U", "Unclassified")),
+    ("class-no-marking", "No classification marking", ("No classification marking",)),
+)
+CAVEATS: dict[str, tuple[str, str]] = {
+    "NF": ("caveat-noforn", "Not Releasable to Foreign Nationals (NOFORN)"),
+    "NOFORN": ("caveat-noforn", "Not Releasable to Foreign Nationals (NOFORN)"),
+    "ORCON": ("caveat-orcon", "Dissemination and Extraction of Information Controlled by Originator (ORCON)"),
+    "WN": ("caveat-wnintel", "Warning Notice: Intelligence Sources or Methods Involved (WNINTEL)"),
+    "WNINTEL": ("caveat-wnintel", "Warning Notice: Intelligence Sources or Methods Involved (WNINTEL)"),
+    "SI": ("caveat-si", "Special Intelligence (SI)"),
+    "TK": ("caveat-tk", "Talent Keyhole (TK)"),
+    "REL": ("caveat-rel", "Releasable to named foreign nationals (REL)"),
+}
+_BY_NAME = {name: cat for cat, _, names in LEVELS for name in names}
+LABELS = {cat: label for cat, label, _ in LEVELS} | {cat: label for cat, label in CAVEATS.values()}
+
+_CODES = "TS|LOU|S|C|U"
+_WORDS = "Top Secret|Limited Official Use|Secret|Confidential|Unclassified"
+PARAGRAPH = re.compile(rf"\(({_CODES})((?:/(?:{'|'.join(CAVEATS)}))*)\)")
+ENTIRE_TEXT = re.compile(rf"\(({_CODES}|{_WORDS})—Entire [Tt]ext\)|\b({_CODES}|{_WORDS})—Entire [Tt]ext\b")
+DOCUMENT = re.compile(rf"(?:(?<=^)|(?<=\. )|(?<=; ))({_WORDS}|No classification marking)(?=[.;]|$)")
+
+
+@dataclass(frozen=True)
+class Marking:
+    start: int
+    end: int
+    subtype: str  # "paragraph", "entire-text" or "document"
+    categories: tuple[str, ...]  # level first, then caveats
+
+    @property
+    def ana(self) -> str:
+        return " ".join("#" + c for c in self.categories)
+
+
+def in_line(text: str, line_start: bool, line_end: bool) -> list[Marking]:
+    """Paragraph and telegram markings in one run of text.
+
+    ``line_start``/``line_end`` say whether the run begins/ends its line (a
+    callout after the run does not count as text).  A paragraph marking must
+    stand at the start of its line (after a paragraph number, if any) or at
+    its end: in mid-sentence ``(C)`` is more likely an enumerator.
+    """
+    found: list[Marking] = []
+    for match in PARAGRAPH.finditer(text):
+        before = text[: match.start()]
+        after = text[match.end():]
+        at_start = line_start and re.fullmatch(r"(?:\d+\. )?", before) is not None
+        at_end = line_end and re.fullmatch(r"[.;:]?", after) is not None
+        if at_start or at_end:
+            caveats = tuple(CAVEATS[c][0] for c in match.group(2).split("/") if c)
+            found.append(Marking(match.start(), match.end(), "paragraph", (_level(match.group(1)),) + caveats))
+    for match in ENTIRE_TEXT.finditer(text):
+        code = match.group(1) or match.group(2)
+        found.append(Marking(match.start(), match.end(), "entire-text", (_level(code),)))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def in_source_note(text: str) -> Marking | None:
+    """The document's classification in the first line of a source note."""
+    match = DOCUMENT.search(text)
+    if match is None:
+        return None
+    return Marking(match.start(1), match.end(1), "document", (_BY_NAME[match.group(1)],))
+
+
+def _level(code: str) -> str:
+    return _BY_NAME[code]

@@ -1,0 +1,259 @@
+"""The document model: what a FRUS document *is*, independent of TEI or text.
+
+Both readers produce it (``encode`` from the plain-text format, ``tei`` from TEI
+files, ours or official FRUS ones) and every writer consumes it (``teiwrite``,
+``totext``, later the site).  Frozen dataclasses only; nothing here does I/O.
+
+Text inside the model is already normalised: runs of white space are single
+spaces, as a reader of the printed page sees them.  Structure that the text
+format renders as characters (footnote callouts, ``[Page N]`` markers, line
+breaks) is kept as its own node, never as characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+# --------------------------------------------------------------------- inline
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """``<lb/>``: a line break inside a block."""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """``<pb n="524" xml:id="pg_524"/>``: the start of a printed page."""
+
+    n: str
+    xml_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote, standing where its callout stands in the text."""
+
+    n: str
+    xml_id: str | None
+    blocks: tuple["Block", ...]
+    type: str | None = None  # "source" for the source note
+
+
+@dataclass(frozen=True)
+class Span:
+    """Any other phrase-level element: a classification marking (``seg``),
+    a name (``persName``), a term (``gloss``), highlighting (``hi``), an
+    archival reference (``bibl``)…  ``attrs`` keeps the TEI attributes."""
+
+    kind: str
+    children: tuple["Inline", ...]
+    attrs: tuple[tuple[str, str], ...] = ()
+
+    def attr(self, name: str) -> str | None:
+        return dict(self.attrs).get(name)
+
+
+Inline = Union[Text, LineBreak, PageBreak, Note, Span]
+
+# ---------------------------------------------------------------------- block
+
+
+@dataclass(frozen=True)
+class Para:
+    """A block of running text: ``p``, ``salute``, ``signed``, a ``head`` inside
+    a container, an attachment ``label``."""
+
+    kind: str
+    content: tuple[Inline, ...]
+    xml_id: str | None = None
+    attrs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    content: tuple[Inline, ...]
+    sublists: tuple["ListBlock", ...] = ()
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    type: str | None  # "subject" for the subject line(s)
+    head: tuple[Inline, ...] | None
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    head: tuple[Inline, ...] | None
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+
+
+@dataclass(frozen=True)
+class Container:
+    """``opener``, ``closer``, an attachment, ``quote``, ``postscript``, an inner ``div``."""
+
+    kind: str
+    children: tuple["Block", ...]
+    attrs: tuple[tuple[str, str], ...] = ()
+
+
+Block = Union[Para, ListBlock, Table, Container, PageBreak]
+
+# ------------------------------------------------------------------- document
+
+
+@dataclass(frozen=True)
+class Document:
+    """One FRUS document: ``<div type="document" n="156" xml:id="d156">``."""
+
+    n: str
+    xml_id: str
+    head: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+    page_before_head: PageBreak | None = None
+    attrs: tuple[tuple[str, str], ...] = ()
+
+
+# ------------------------------------------------------------------- metadata
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Volume:
+    """The printed FRUS volume a document belongs to."""
+
+    id: str
+    title: str
+    series: str
+    subseries: str
+    number: str
+    editors: tuple[Person, ...]
+    publisher: str
+    place: str
+    year: str
+    online: str = ""  # base URL of the volume on the Office of the Historian's site
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Our digital edition, as the edition config describes it."""
+
+    title: str
+    publisher: str
+    version: str
+    date: str  # ISO date of this release; the only date written into outputs
+    editors: tuple[Person, ...]
+    volume: Volume
+    licence_url: str = "https://creativecommons.org/publicdomain/mark/1.0/"
+    schema: str = ""  # path of tei_all.rng, for `validate`
+    texts: tuple[str, ...] = field(default=())
+    config_path: str = "seeds/edition.toml"
+
+
+# ---------------------------------------------------------------- traversals
+
+
+def iter_inlines(inlines: tuple[Inline, ...], into_notes: bool = False):
+    """Every inline node, depth first; notes' own content only if asked."""
+    for node in inlines:
+        yield node
+        if isinstance(node, Span):
+            yield from iter_inlines(node.children, into_notes)
+        elif isinstance(node, Note) and into_notes:
+            for block in node.blocks:
+                yield from iter_inlines(block_inlines(block), into_notes)
+
+
+def block_inlines(block: Block) -> tuple[Inline, ...]:
+    """All inline content of a block, in reading order (for searching)."""
+    if isinstance(block, Para):
+        return block.content
+    if isinstance(block, ListBlock):
+        out: list[Inline] = list(block.head or ())
+        for item in block.items:
+            out.extend(item.content)
+            for sub in item.sublists:
+                out.extend(block_inlines(sub))
+        return tuple(out)
+    if isinstance(block, Table):
+        out = list(block.head or ())
+        for row in block.rows:
+            for cell in row:
+                out.extend(cell)
+        return tuple(out)
+    if isinstance(block, Container):
+        out = []
+        for child in block.children:
+            out.extend(block_inlines(child))
+        return tuple(out)
+    return (block,)  # a PageBreak between blocks
+
+
+def document_inlines(doc: Document) -> tuple[Inline, ...]:
+    """The whole document's inline content in reading order, head first."""
+    out: list[Inline] = []
+    if doc.page_before_head:
+        out.append(doc.page_before_head)
+    out.extend(doc.head)
+    for block in doc.blocks:
+        out.extend(block_inlines(block))
+    return tuple(out)
+
+
+def notes(doc: Document) -> tuple[Note, ...]:
+    """The document's footnotes in order of their callouts."""
+    return tuple(n for n in iter_inlines(document_inlines(doc)) if isinstance(n, Note))
+
+
+def page_breaks(doc: Document) -> tuple[PageBreak, ...]:
+    return tuple(
+        n for n in iter_inlines(document_inlines(doc), into_notes=True) if isinstance(n, PageBreak)
+    )
+
+
+def paragraphs(blocks: tuple[Block, ...]):
+    """Every ``p`` of the body (not of footnotes), in reading order."""
+    for block in blocks:
+        if isinstance(block, Para) and block.kind == "p":
+            yield block
+        elif isinstance(block, Container):
+            yield from paragraphs(block.children)
+
+
+def plain(inlines: tuple[Inline, ...], line_break: str = " ") -> str:
+    """The words of inline content, without callouts or page markers."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, Span):
+            out.append(plain(node.children, line_break))
+        elif isinstance(node, LineBreak):
+            out.append(line_break)
+    return "".join(out)
+
+
+def source_note(doc: Document) -> Note | None:
+    for note in notes(doc):
+        if note.type == "source":
+            return note
+    return None
+
+
+def spans(inlines: tuple[Inline, ...], kind: str, **attrs: str):
+    """Spans of one kind (and attribute values) in inline content, notes included."""
+    for node in iter_inlines(inlines, into_notes=True):
+        if isinstance(node, Span) and node.kind == kind and all(node.attr(k) == v for k, v in attrs.items()):
+            yield node

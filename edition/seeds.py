@@ -1,0 +1,117 @@
+"""Reading what the editor wrote: decode, check, and keep line numbers.
+
+The text is decoded strictly as UTF-8.  Three things an ordinary text editor
+adds are accepted and undone here, so that every later phase sees the text in
+the format's canonical form: a UTF-8 byte-order mark, CRLF line ends, and one
+final newline.  ``SourceText`` remembers that they were there.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import EditionError, Location
+
+BOM = "\ufeff"
+# C0 and C1 controls other than LF and TAB (TAB separates table cells) are not text.
+_ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+@dataclass(frozen=True)
+class SourceText:
+    path: str
+    text: str  # canonical: no BOM, LF only, no final newline
+    had_bom: bool = False
+    had_crlf: bool = False
+    had_final_newline: bool = False
+
+    def location(self, offset: int) -> Location:
+        """``path:line:col`` of a character offset into ``text`` (1-based)."""
+        starts = self._line_starts
+        line = bisect.bisect_right(starts, offset) - 1
+        col = offset - starts[line] + 1
+        # The BOM was a character on line 1 of the file as the editor sees it.
+        if line == 0 and self.had_bom:
+            col += 1
+        return Location(self.path, line + 1, col)
+
+    @property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        text = self.text
+        i = text.find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = text.find("\n", i + 1)
+        return starts
+
+
+def read_text(path: str | Path) -> SourceText:
+    """Read one plain-text FRUS document, or raise :class:`EditionError`."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise EditionError(Location(name), "no such file") from None
+    except IsADirectoryError:
+        raise EditionError(Location(name), "is a folder, not a text file") from None
+    except OSError as exc:
+        raise EditionError(Location(name), f"cannot read: {exc.strerror}") from None
+    return decode_text(name, data)
+
+
+def decode_text(name: str, data: bytes) -> SourceText:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        # Column in characters of the valid text before the bad byte.
+        col = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        byte = data[exc.start]
+        raise EditionError(
+            Location(name, line, col),
+            f"not valid UTF-8: byte 0x{byte:02X} at offset {exc.start} ({exc.reason});"
+            " save the file as UTF-8",
+        ) from None
+    had_bom = text.startswith(BOM)
+    if had_bom:
+        text = text[1:]
+    had_crlf = "\r\n" in text
+    if had_crlf:
+        text = text.replace("\r\n", "\n")
+    provisional = SourceText(name, text, had_bom, had_crlf)
+    for offset, char in enumerate(text):
+        if char == "\r":
+            raise EditionError(
+                provisional.location(offset),
+                "carriage return without line feed; use LF or CRLF line ends",
+            )
+        if char == BOM:
+            raise EditionError(
+                provisional.location(offset),
+                "byte-order mark (U+FEFF) inside the text; only the first character of a file may be one",
+            )
+        if (unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS) or char in "\u2028\u2029":
+            raise EditionError(
+                provisional.location(offset),
+                f"control character U+{ord(char):04X} ({_control_name(char)}) is not allowed in the text",
+            )
+    had_final_newline = text.endswith("\n")
+    if had_final_newline:
+        text = text[:-1]
+    if not text.strip():
+        raise EditionError(Location(name), "the file is empty")
+    return SourceText(name, text, had_bom, had_crlf, had_final_newline)
+
+
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BACKSPACE", 11: "VERTICAL TAB", 12: "FORM FEED", 27: "ESCAPE", 127: "DELETE"}
+
+
+def _control_name(char: str) -> str:
+    code = ord(char)
+    return _CONTROL_NAMES.get(code) or unicodedata.name(char, f"control {code}")

@@ -1,0 +1,72 @@
+"""The only module that writes files.
+
+Every output is written atomically (a temporary file beside the target, then
+``os.replace``), and a :class:`SiteWriter` fills a fresh folder beside the
+site that replaces the old site only when the whole build has succeeded; a
+failed build leaves the previous site exactly as it was.  Writing one path
+twice in a build is a bug in the inputs or the program, and is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import EditionError, Location
+
+
+def write_file(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that the file is either old or new, never half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class SiteWriter:
+    """Collects a build in ``<site>.tmp-…`` and swaps it in on :meth:`commit`."""
+
+    def __init__(self, site: str | Path):
+        self.site = Path(site)
+        self.site.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f"{self.site.name}.tmp-", dir=self.site.parent))
+        self.written: dict[str, str] = {}  # relative path → what produced it
+
+    def write(self, relative: str, data: bytes, source: str) -> None:
+        rel = Path(relative)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise ValueError(f"output path outside the site: {relative}")  # a bug, not user input
+        key = rel.as_posix()
+        if key in self.written:
+            raise EditionError(
+                Location(source),
+                f"would write {self.site.name}/{key} a second time (it was written for {self.written[key]})",
+            )
+        self.written[key] = source
+        target = self.staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def commit(self) -> None:
+        old = None
+        if self.site.exists():
+            old = self.site.with_name(f"{self.site.name}.old-{os.getpid()}")
+            os.replace(self.site, old)
+        os.replace(self.staging, self.site)
+        if old is not None:
+            shutil.rmtree(old)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
