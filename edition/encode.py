@@ -63,6 +63,8 @@ def _tokenize(source: SourceText, line: Line, pages: dict[str, int], in_note: bo
             continue
         match = PAGE_MARKER.match(text, start)
         where = source.location(line.offset + start)
+        if match is None and re.match(r"\[Page (?:[0-9]+|[ivxlcdm]+)(?![0-9ivxlcdm\]])", text[start:]):
+            raise EditionError(where, "unclosed page marker: '[Page N' needs its closing ']'")
         if match is None:
             raise EditionError(
                 where,
@@ -176,7 +178,7 @@ class _Encoder:
         last = chosen[-1].offset if chosen else -1
         stray = callouts.stray_callout(segments, count + 1, last)
         if stray is not None:
-            have = f"the footnotes run 1–{count}" if count else "there are no footnotes"
+            have = {0: "there are no footnotes", 1: "there is only footnote 1"}.get(count, f"the footnotes run 1–{count}")
             raise EditionError(
                 self.loc(stray.offset),
                 f"callout {count + 1} has no footnote ({have}); add footnote {count + 1}"

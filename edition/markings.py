@@ -45,7 +45,7 @@ _CODES = "TS|LOU|S|C|U"
 _WORDS = "Top Secret|Limited Official Use|Secret|Confidential|Unclassified"
 PARAGRAPH = re.compile(rf"\(({_CODES})((?:/(?:{'|'.join(CAVEATS)}))*)\)")
 ENTIRE_TEXT = re.compile(rf"\(({_CODES}|{_WORDS})—Entire [Tt]ext\)|\b({_CODES}|{_WORDS})—Entire [Tt]ext\b")
-DOCUMENT = re.compile(rf"(?:(?<=^)|(?<=\. )|(?<=; ))({_WORDS}|No classification marking)(?=[.;]|$)")
+DOCUMENT = re.compile(rf"(?:(?<=^)|(?<=\. )|(?<=; ))({_WORDS}|No classification marking)(?=[.;—]|$)")
 
 
 @dataclass(frozen=True)
