@@ -57,8 +57,12 @@ def load(path: str | Path = DEFAULT_PATH) -> Edition:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        if match:
+            line, col = int(match.group(1)), int(match.group(2))
+        else:  # "(at end of document)"
+            lines = text.split("\n")
+            line, col = len(lines), len(lines[-1]) + 1
+        message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", str(exc))
         raise EditionError(Location(name, line, col), f"not valid TOML: {message}") from None
     where = _Where(name, text)
     return _edition(raw, where, path.parent, name)

@@ -308,7 +308,12 @@ def _assemble(pieces: list[_Piece], enc: _Encoder) -> list:
             sections.append([])
             labels.append(piece)
         sections[-1].append(piece)
-    out.extend(_section(sections[0], is_main=True))
+    main = _section(sections[0], is_main=True)
+    if labels and any(isinstance(b, Container) and b.kind == "closer" for b in main):
+        # TEI lets nothing follow a <closer> in its div; attachments come after the
+        # signature, so the document's own text becomes a division of its own.
+        main = [Container("div", tuple(main), (("type", "main"),))]
+    out.extend(main)
     for label, section in zip(labels, sections[1:]):
         children: list = list(label.lead)
         children.append(Para("label", tuple(label.content)))

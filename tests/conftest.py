@@ -1,0 +1,37 @@
+"""Shared test fixtures: paths, the edition config, and tei_all compiled once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = Path(os.environ.get("FRUS_SHARED", ROOT.parent / "shared"))
+EXAMPLES = SHARED / "examples" / "frus1981-88v05"
+SCHEMA = SHARED / "schemas" / "tei_all.rng"
+SEED = ROOT / "seeds" / "frus1981-88v03-d156.txt"
+EXAMPLE_IDS = sorted((p.stem for p in (EXAMPLES / "text").glob("d*.txt")), key=lambda s: int(s[1:]))
+
+
+@pytest.fixture(scope="session")
+def edition():
+    from edition import config
+
+    return config.load(ROOT / "seeds" / "edition.toml")
+
+
+@pytest.fixture(scope="session")
+def tei_all() -> etree.RelaxNG:
+    """The official TEI P5 schema, compiled once (it takes several seconds)."""
+    assert SCHEMA.is_file(), f"tei_all.rng not found at {SCHEMA}; see README.md"
+    return etree.RelaxNG(etree.parse(str(SCHEMA)))
+
+
+@pytest.fixture(autouse=True)
+def _run_from_root(monkeypatch):
+    # The CLI resolves seeds/edition.toml and _build/ against the working folder.
+    monkeypatch.chdir(ROOT)
