@@ -1,0 +1,81 @@
+"""`python build.py`: the site folder is replaced only by a complete, good build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from edition import config, pipeline
+from edition.errors import EditionError
+from edition.write import SiteWriter
+
+from .conftest import FIXTURES, ROOT, SEED
+
+
+def _edition_with(tmp_path: Path, texts: list[Path]):
+    cfg = (ROOT / "seeds" / "edition.toml").read_text(encoding="utf-8")
+    listed = ", ".join(f'"{t}"' for t in texts)
+    cfg = cfg.replace('texts = ["frus1981-88v03-d156.txt"]', f"texts = [{listed}]")
+    path = tmp_path / "edition.toml"
+    path.write_text(cfg, encoding="utf-8")
+    return config.load(path)
+
+
+def test_build_py_writes_the_tei_download_and_it_is_valid(tmp_path, tei_all):
+    site = tmp_path / "_site"
+    result = subprocess.run(
+        [sys.executable, "build.py", "build", "--site", str(site)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    out = site / "frus1981-88v03" / "d156.xml"
+    assert tei_all.validate(etree.parse(str(out)))
+    text = subprocess.run([sys.executable, "build.py", "totext", str(out)], cwd=ROOT, capture_output=True)
+    assert text.stdout == SEED.read_bytes()
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
+    site = tmp_path / "_site"
+    good = _edition_with(tmp_path, [SEED])
+    pipeline.build_edition(good, site)
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    bad = _edition_with(tmp_path, [SEED, FIXTURES / "errors" / "footnote-without-callout" / "frus1981-88v03-d156.txt"])
+    with pytest.raises(EditionError, match="footnote 1 has no callout"):
+        pipeline.build_edition(bad, site)
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "edition.toml"]  # no staging left
+
+
+def test_two_texts_for_one_output_path_are_an_error_naming_both(tmp_path):
+    copy = tmp_path / "copy-d156.txt"
+    copy.write_bytes(SEED.read_bytes())
+    twice = _edition_with(tmp_path, [SEED, copy])
+    with pytest.raises(EditionError) as err:
+        pipeline.build_edition(twice, tmp_path / "_site")
+    assert str(err.value) == (
+        f"{copy}:1:1: error: would write _site/frus1981-88v03/d156.xml a second time"
+        f" (it was written for {SEED})"
+    )
+    assert not (tmp_path / "_site").exists()
+
+
+def test_the_command_line_prints_errors_without_traceback(tmp_path):
+    bad = FIXTURES / "errors" / "not-utf8" / "frus1981-88v03-d156.txt"
+    result = subprocess.run(
+        [sys.executable, "build.py", "encode", str(bad.relative_to(ROOT)), "-o", str(tmp_path / "x.xml")],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (bad.parent / "expected-error.txt").read_text(encoding="utf-8")
+    assert not (tmp_path / "x.xml").exists()
+
+
+def test_site_writer_refuses_paths_outside_the_site(tmp_path):
+    writer = SiteWriter(tmp_path / "_site")
+    with pytest.raises(ValueError):
+        writer.write("../escape.xml", b"", "x")
+    writer.abandon()
