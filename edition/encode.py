@@ -11,6 +11,8 @@ decides what each piece is.  In order:
    salutation, signature or paragraph;
 6. classification markings, as data (``markings``).
 
+Steps 5 and 6 live in ``structure`` and ``markings``.
+
 The result is a :class:`~edition.model.Document`; ``teiwrite`` turns it into TEI.
 """
 
@@ -19,24 +21,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import callouts, markings
+from . import callouts, markings, structure
 from .errors import EditionError
 from .model import (
-    Container, Document, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span, Table, Text,
+    Container, Document, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Text,
 )
 from .seeds import SourceText
 from .textformat import ITEM_START, PAGE_MARKER, Layout, Line, RawBlock, split_layout
 
 HEAD = re.compile(r"(\d+)\. (?=\S)")
 PAGE_TRIGGER = re.compile(r"\[\s*page\b", re.IGNORECASE)
-SALUTATION = re.compile(r"(?:Dear|My dear) [^!?\n]{1,80}[,:]")
-_NAME_WORD = r"(?:[A-Z][A-Za-z’'\-]*[a-z])"
-SIGNATURE = re.compile(rf"(?:(?:{_NAME_WORD}|[A-Z]\.(?:[A-Z]\.)?|de|van|von|da) ){{0,4}}{_NAME_WORD}")
-ATTACHMENT_LABEL = re.compile(
-    r"(?:Tab [A-Z0-9]+|Attachment(?: [A-Z0-9]+)?|Attachments|Enclosure(?: [A-Z0-9]+)?|Annex(?: [A-Z0-9]+)?)"
-)
-LIST_HEAD = re.compile(r"[A-Z][A-Z0-9 .,:;’'()\-–—/&]*[A-Z.:)]")
-
 # ------------------------------------------------------------------ tokens
 
 
@@ -234,7 +228,7 @@ class _Encoder:
                     blocks.append(ListBlock(None, None, tuple(items)))
                     items = []
                 if i == 0 and raw.n == 1 and line.text.startswith("Source:"):
-                    content = _mark_source_note(content)
+                    content = markings.mark_source_note(content)
                 blocks.append(Para("p", tuple(content)))
             if items:
                 blocks.append(ListBlock(None, None, tuple(items)))
@@ -245,168 +239,30 @@ class _Encoder:
     # -- blocks --------------------------------------------------------------
 
     def body(self, blocks: list[list[list[_Run]]], raws: tuple[RawBlock, ...]) -> list:
-        pieces: list[_Piece] = []
+        pieces: list[structure.Piece] = []
         for raw, lines in zip(raws, blocks):
             lead: list[PageBreak] = []
             while lines and lines[0] and lines[0][0].page is not None:
                 lead.append(self._page(lines[0].pop(0).page))
-            first_text = raw.lines[0].text
             for extra in raw.lines[1:]:
                 if ITEM_START.match(extra.text):
                     raise EditionError(self.loc(extra.offset), "a list item must be a block of its own, after a blank line")
-            pieces.append(self._piece(lead, lines, raw, first_text))
-        return _assemble(pieces, self)
+            pieces.append(self._piece(lead, lines, raw))
+        return structure.assemble(pieces)
 
-    def _piece(self, lead, lines, raw: RawBlock, first_text: str) -> "_Piece":
-        item = ITEM_START.match(first_text) if not lead else None
+    def _piece(self, lead, lines, raw: RawBlock) -> structure.Piece:
+        item = ITEM_START.match(raw.lines[0].text) if not lead else None
         if item:
             level = len(item.group(1)) // 2
             content = _strip_prefix(self.inlines(lines), len(item.group(0)))
-            return _Piece("item", lead, content, level=level)
+            return structure.Piece("item", lead, content, level=level)
         if any("\t" in line.text for line in raw.lines):
             rows = []
             for runs in lines:
-                rows.append(tuple(tuple(_clean(self.inlines([cell])) for cell in _split_cells(runs))))
-            return _Piece("table", lead, [], rows=rows)
+                rows.append(tuple(tuple(self.inlines([cell])) for cell in _split_cells(runs)))
+            return structure.Piece("table", lead, [], rows=rows)
         content = self.inlines(lines)
-        return _Piece("text", lead, content)
-
-
-@dataclass
-class _Piece:
-    kind: str  # "item", "table", "text"
-    lead: list[PageBreak]
-    content: list[Inline]
-    level: int = 0
-    rows: list | None = None
-
-    @property
-    def plain(self) -> str:
-        return "".join(n.text for n in self.content if isinstance(n, Text))
-
-    @property
-    def single_line(self) -> bool:
-        return not any(isinstance(n, LineBreak) for n in self.content)
-
-
-def _assemble(pieces: list[_Piece], enc: _Encoder) -> list:
-    """Group the pieces into the document's block structure."""
-    out: list = []
-    i = 0
-    # Subject line(s): items straight after the head.
-    subject: list[Item] = []
-    while i < len(pieces) and pieces[i].kind == "item" and pieces[i].level == 1 and not pieces[i].lead:
-        subject.append(Item(tuple(pieces[i].content)))
-        i += 1
-    if subject:
-        out.append(ListBlock("subject", (Text("SUBJECT"),), tuple(subject)))
-    # Sections: the document, then one per attachment label.
-    sections: list[list[_Piece]] = [[]]
-    labels: list[_Piece] = []
-    for piece in pieces[i:]:
-        if piece.kind == "text" and piece.single_line and ATTACHMENT_LABEL.fullmatch(piece.plain) and _bare(piece):
-            sections.append([])
-            labels.append(piece)
-        sections[-1].append(piece)
-    main = _section(sections[0], is_main=True)
-    if labels and any(isinstance(b, Container) and b.kind == "closer" for b in main):
-        # TEI lets nothing follow a <closer> in its div; attachments come after the
-        # signature, so the document's own text becomes a division of its own.
-        main = [Container("div", tuple(main), (("type", "main"),))]
-    out.extend(main)
-    for label, section in zip(labels, sections[1:]):
-        children: list = list(label.lead)
-        children.append(Para("label", tuple(label.content)))
-        rest = section[1:]
-        if rest and rest[0].kind == "text":
-            head = rest.pop(0)
-            children.extend(head.lead)
-            children.append(Para("head", tuple(head.content)))
-        children.extend(_section(rest, is_main=False))
-        out.append(Container("attachment", tuple(children)))
-    return out
-
-
-def _bare(piece: _Piece) -> bool:
-    """No callout or marking inside: a label, not a sentence that looks like one."""
-    return all(isinstance(n, Text) for n in piece.content)
-
-
-def _section(pieces: list[_Piece], is_main: bool) -> list:
-    out: list = []
-    start, end = 0, len(pieces)
-    opener = closer = None
-    if pieces and pieces[0].kind == "text" and pieces[0].single_line and SALUTATION.fullmatch(pieces[0].plain.strip()):
-        opener = pieces[0]
-        start = 1
-    if (
-        end - start >= 2
-        and pieces[-1].kind == "text"
-        and pieces[-1].single_line
-        and SIGNATURE.fullmatch(pieces[-1].plain)
-    ):
-        closer = pieces[-1]
-        end -= 1
-    if opener:
-        out.extend(opener.lead)
-        out.append(Container("opener", (Para("salute", tuple(opener.content)),)))
-    body = pieces[start:end]
-    j = 0
-    while j < len(body):
-        piece = body[j]
-        out.extend(piece.lead)
-        if piece.kind == "item" or (
-            piece.kind == "text"
-            and j + 1 < len(body)
-            and body[j + 1].kind == "item"
-            and not body[j + 1].lead
-            and piece.single_line
-            and LIST_HEAD.fullmatch(piece.plain)
-        ):
-            head = None
-            if piece.kind == "text":
-                head = tuple(piece.content)
-                j += 1
-            items_end = j
-            while items_end < len(body) and body[items_end].kind == "item" and (
-                items_end == j or not body[items_end].lead
-            ):
-                items_end += 1
-            out.append(_nest(body[j:items_end], head))
-            j = items_end
-            continue
-        if piece.kind == "table":
-            out.append(Table(None, tuple(piece.rows or ())))
-        else:
-            out.append(Para("p", tuple(_mark_paragraph(piece.content))))
-        j += 1
-    if closer:
-        out.extend(closer.lead)
-        out.append(Container("closer", (Para("signed", tuple(closer.content)),)))
-    return out
-
-
-def _nest(items: list[_Piece], head) -> ListBlock:
-    """Items at level 1, 2… into nested lists (a deeper item belongs to the one before)."""
-
-    def build(k: int, level: int) -> tuple[ListBlock, int]:
-        built: list[Item] = []
-        while k < len(items) and items[k].level >= level:
-            piece = items[k]
-            if piece.level > level:
-                sub, k = build(k, level + 1)
-                if built:
-                    prev = built[-1]
-                    built[-1] = Item(prev.content, prev.sublists + (sub,))
-                else:
-                    built.append(Item((), (sub,)))
-                continue
-            built.append(Item(tuple(_mark_paragraph(piece.content))))
-            k += 1
-        return ListBlock(None, None, tuple(built)), k
-
-    top, _ = build(0, 1)
-    return ListBlock(None, head, top.items)
+        return structure.Piece("text", lead, content)
 
 
 def _split_cells(runs: list[_Run]) -> list[list[_Run]]:
@@ -426,85 +282,12 @@ def _split_cells(runs: list[_Run]) -> list[list[_Run]]:
     return cells
 
 
-def _clean(content: list[Inline]) -> tuple[Inline, ...]:
-    return tuple(content)
-
-
 def _strip_prefix(content: list[Inline], length: int) -> list[Inline]:
     """Drop the first ``length`` characters (a bullet) from the leading text."""
     if content and isinstance(content[0], Text):
         rest = content[0].text[length:]
         return ([Text(rest)] if rest else []) + list(content[1:])
     return content
-
-
-# ------------------------------------------------------------------ markings
-
-
-def _mark_paragraph(content: list[Inline]) -> list[Inline]:
-    """Wrap classification markings at the start or end of each line in ``seg``."""
-    out: list[Inline] = []
-    # which Text nodes begin / end their line (notes and page breaks do not count)
-    line_start = True
-    for k, node in enumerate(content):
-        if not isinstance(node, Text):
-            out.append(node)
-            if isinstance(node, LineBreak):
-                line_start = True
-            continue
-        line_end = all(isinstance(n, (Note, PageBreak)) for n in _until_break(content, k + 1))
-        out.extend(_wrap(node.text, markings.in_line(node.text, line_start, line_end)))
-        line_start = False
-    return out
-
-
-def _until_break(content: list[Inline], k: int):
-    for node in content[k:]:
-        if isinstance(node, LineBreak):
-            return
-        yield node
-
-
-def _wrap(text: str, found: list[markings.Marking]) -> list[Inline]:
-    out: list[Inline] = []
-    pos = 0
-    for mark in found:
-        if mark.start < pos:
-            continue
-        if mark.start > pos:
-            out.append(Text(text[pos:mark.start]))
-        out.append(_seg(text[mark.start:mark.end], mark))
-        pos = mark.end
-    if pos < len(text):
-        out.append(Text(text[pos:]))
-    return out
-
-
-def _seg(text: str, mark: markings.Marking) -> Span:
-    return Span("seg", (Text(text),), (("type", "classification"), ("subtype", mark.subtype), ("ana", mark.ana)))
-
-
-def _mark_source_note(content: list[Inline]) -> list[Inline]:
-    """In ``Source: <archive>; Secret. …``: the archival source and the classification."""
-    if not content or not isinstance(content[0], Text):
-        return content
-    text = content[0].text
-    mark = markings.in_source_note(text)
-    if mark is None:
-        return content
-    out: list[Inline] = []
-    prefix = "Source: "
-    archive_end = mark.start - 2  # the ". " or "; " before the classification
-    if text.startswith(prefix) and archive_end > len(prefix):
-        out.append(Text(prefix))
-        out.append(Span("bibl", (Text(text[len(prefix):archive_end]),), (("type", "archival"),)))
-        out.append(Text(text[archive_end:mark.start]))
-    else:
-        out.append(Text(text[: mark.start]))
-    out.append(_seg(text[mark.start:mark.end], mark))
-    if mark.end < len(text):
-        out.append(Text(text[mark.end:]))
-    return out + list(content[1:])
 
 
 # ------------------------------------------------------------------ entry

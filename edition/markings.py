@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .model import Inline, LineBreak, Note, PageBreak, Span, Text
+
 # category id, label, the codes and words that name it
 LEVELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("class-top-secret", "Top Secret", ("TS", "Top Secret")),
@@ -94,3 +96,72 @@ def in_source_note(text: str) -> Marking | None:
 
 def _level(code: str) -> str:
     return _BY_NAME[code]
+
+
+# ------------------------------------------------ marking up the model
+
+
+def mark_paragraph(content: list[Inline]) -> list[Inline]:
+    """Wrap classification markings at the start or end of each line in ``seg``."""
+    out: list[Inline] = []
+    # which Text nodes begin / end their line (notes and page breaks do not count)
+    line_start = True
+    for k, node in enumerate(content):
+        if not isinstance(node, Text):
+            out.append(node)
+            if isinstance(node, LineBreak):
+                line_start = True
+            continue
+        line_end = all(isinstance(n, (Note, PageBreak)) for n in _until_break(content, k + 1))
+        out.extend(_wrap(node.text, in_line(node.text, line_start, line_end)))
+        line_start = False
+    return out
+
+
+def _until_break(content: list[Inline], k: int):
+    for node in content[k:]:
+        if isinstance(node, LineBreak):
+            return
+        yield node
+
+
+def _wrap(text: str, found: list[Marking]) -> list[Inline]:
+    out: list[Inline] = []
+    pos = 0
+    for mark in found:
+        if mark.start < pos:
+            continue
+        if mark.start > pos:
+            out.append(Text(text[pos:mark.start]))
+        out.append(_seg(text[mark.start:mark.end], mark))
+        pos = mark.end
+    if pos < len(text):
+        out.append(Text(text[pos:]))
+    return out
+
+
+def _seg(text: str, mark: Marking) -> Span:
+    return Span("seg", (Text(text),), (("type", "classification"), ("subtype", mark.subtype), ("ana", mark.ana)))
+
+
+def mark_source_note(content: list[Inline]) -> list[Inline]:
+    """In ``Source: <archive>; Secret. …``: the archival source and the classification."""
+    if not content or not isinstance(content[0], Text):
+        return content
+    text = content[0].text
+    mark = in_source_note(text)
+    if mark is None:
+        return content
+    out: list[Inline] = []
+    prefix = "Source: "
+    archive_end = mark.start - 2  # the ". " or "; " before the classification
+    if text.startswith(prefix) and archive_end > len(prefix):
+        out.append(Text(prefix))
+        out.append(Span("bibl", (Text(text[len(prefix):archive_end]),), (("type", "archival"),)))
+        out.append(Text(text[archive_end:mark.start]))
+    else:
+        out.append(Text(text[: mark.start]))
+    out.append(_seg(text[mark.start:mark.end], mark))
+    if mark.end < len(text):
+        out.append(Text(text[mark.end:]))
+    return out + list(content[1:])

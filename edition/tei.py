@@ -108,8 +108,14 @@ class _Ctx:
     name: str
     doc_id: str
     paragraphs: int = 0
+    in_note: bool = False
 
-    def paragraph_id(self, el) -> str:
+    def paragraph_id(self, el) -> str | None:
+        """The paragraph's own id, or the next ``dNpK`` (body paragraphs only,
+        counted as the encoder counts them, so official FRUS paragraphs get the
+        same anchors as ours)."""
+        if self.in_note:
+            return _xml_id(el)
         self.paragraphs += 1
         return _xml_id(el) or f"{self.doc_id}p{self.paragraphs}"
 
@@ -234,7 +240,7 @@ _NOTE_BLOCKS = {"p", "list", "quote", "table", "ab", "lg"}
 def _footnote(el, ctx: _Ctx) -> Note:
     blocks: list[Block] = []
     if any(_local(child) in _NOTE_BLOCKS for child in el):
-        notes_ctx = _Ctx(ctx.name, ctx.doc_id, paragraphs=-10**6)  # note paragraphs are not body paragraphs
+        notes_ctx = _Ctx(ctx.name, ctx.doc_id, in_note=True)
         for child in el:
             local = _local(child)
             if local in ("p", "ab"):

@@ -16,7 +16,7 @@ from lxml import etree
 from . import markings
 from .model import (
     Block, Container, Document, Edition, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span,
-    Table, Text, notes, page_breaks, plain, source_note, spans,
+    Table, Text, document_inlines, notes, page_breaks, plain, source_note, spans,
 )
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -189,18 +189,12 @@ def archival_source(doc: Document) -> str | None:
 
 def _categories_used(doc: Document) -> list[str]:
     used: list[str] = []
-    for seg in spans(_all_inlines(doc), "seg", type="classification"):
+    for seg in spans(document_inlines(doc), "seg", type="classification"):
         for ref in (seg.attr("ana") or "").split():
             cat = ref.lstrip("#")
             if cat not in used:
                 used.append(cat)
     return used
-
-
-def _all_inlines(doc: Document) -> tuple[Inline, ...]:
-    from .model import document_inlines
-
-    return document_inlines(doc)
 
 
 def header(doc: Document, edition: Edition):
