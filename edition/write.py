@@ -42,6 +42,7 @@ class SiteWriter:
         self.site = Path(site)
         self.site.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f"{self.site.name}.tmp-", dir=self.site.parent))
+        os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a site is for reading
         self.written: dict[str, str] = {}  # relative path → what produced it
 
     def write(self, relative: str, data: bytes, source: str) -> None:
