@@ -23,8 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default=str(config.DEFAULT_PATH), help="edition config (default: %(default)s)")
     sub = p.add_subparsers(dest="command")
 
-    b = sub.add_parser("build", help="encode every text of the edition into the site folder (the default)")
-    b.add_argument("--site", default="_site", help="output folder (default: %(default)s)")
+    b = sub.add_parser("build", help="build the edition site (the default command)")
+    _site_options(b)
+
+    s = sub.add_parser("serve", help="build, serve the site on 127.0.0.1 and rebuild on changes")
+    _site_options(s)
+    s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: %(default)s)")
 
     e = sub.add_parser("encode", help="plain-text FRUS document(s) → standalone TEI P5 file(s)")
     e.add_argument("texts", nargs="+", help="plain-text document(s), e.g. seeds/frus1981-88v03-d156.txt")
@@ -39,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="+")
     v.add_argument("--schema", help="path of tei_all.rng (default: [edition] schema of the config)")
     return p
+
+
+def _site_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seeds", help="the seeds folder; its edition.toml is the config (default: seeds)")
+    p.add_argument("--out", default="_site", help="output folder (default: %(default)s)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +90,8 @@ def _run(args) -> int:
                 print(f"{name}: valid TEI P5 (tei_all)")
         return 1 if failed else 0
 
-    edition = config.load(args.config)
+    config_path = Path(args.seeds) / "edition.toml" if getattr(args, "seeds", None) else args.config
+    edition = config.load(config_path)
     if command == "encode":
         if args.output and len(args.texts) > 1:
             raise SystemExit("build.py encode: -o takes one input file only")
@@ -96,7 +106,13 @@ def _run(args) -> int:
             print(f"{name} → {out}")
         return 0
 
-    report = pipeline.build_edition(edition, getattr(args, "site", "_site"))
-    for rel in report.files:
-        print(f"wrote {report.site / rel}")
+    out = getattr(args, "out", "_site")
+    if command == "serve":
+        from . import serve
+
+        return serve.serve(config_path, out, args.port)
+    report = pipeline.build_edition(edition, out, progress=lambda m: print(m, file=sys.stderr))
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    print(report.summary())
     return 0

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 from .errors import EditionError, Location
-from .model import Edition, Person, Volume
+from .model import Edition, Person, Seed, Volume
 from .seeds import decode_text
 
 DEFAULT_PATH = Path("seeds") / "edition.toml"
@@ -102,38 +102,63 @@ def _people(table: dict, tname: str, key: str, where: _Where) -> tuple[Person, .
     return tuple(people)
 
 
-def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
-    ed = _table(raw, "edition", where)
-    vol = _table(raw, "volume", where)
-    volume_id = _string(vol, "volume", "id", where)
+def _volume(vol: dict, where: _Where, tname: str) -> Volume:
+    volume_id = _string(vol, tname, "id", where)
     if not _VOLUME_ID.fullmatch(volume_id):
         raise EditionError(
-            where.key("volume", "id"),
-            f"[volume] id '{volume_id}' is not a FRUS volume id such as 'frus1981-88v03'",
+            where.key(tname, "id"),
+            f"[{tname}] id '{volume_id}' is not a FRUS volume id such as 'frus1981-88v03'",
         )
     year = vol.get("year")
     if isinstance(year, int):
         year = str(year)
     vol = dict(vol, year=year)
-    volume = Volume(
+    return Volume(
         id=volume_id,
-        title=_string(vol, "volume", "title", where),
-        series=_string(vol, "volume", "series", where),
-        subseries=_string(vol, "volume", "subseries", where),
-        number=_string(vol, "volume", "number", where),
-        editors=_people(vol, "volume", "editors", where),
-        publisher=_string(vol, "volume", "publisher", where),
-        place=_string(vol, "volume", "place", where),
-        year=_string(vol, "volume", "year", where),
-        online=_string(vol, "volume", "online", where, default="") if vol.get("online") else "",
+        title=_string(vol, tname, "title", where),
+        series=_string(vol, tname, "series", where),
+        subseries=_string(vol, tname, "subseries", where),
+        number=_string(vol, tname, "number", where),
+        editors=_people(vol, tname, "editors", where),
+        publisher=_string(vol, tname, "publisher", where),
+        place=_string(vol, tname, "place", where),
+        year=_string(vol, tname, "year", where),
+        online=_string(vol, tname, "online", where) if vol.get("online") is not None else "",
     )
+
+
+def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
+    ed = _table(raw, "edition", where)
+    volume = _volume(_table(raw, "volume", where), where, "volume")
+    others = raw.get("volumes", [])
+    if not isinstance(others, list) or not all(isinstance(v, dict) for v in others):
+        raise EditionError(Location(where.path), "[[volumes]] must be tables, one per further volume")
+    other_volumes = tuple(_volume(v, where, "volumes") for v in others)
+    known = {volume.id} | {v.id for v in other_volumes}
     date = ed.get("date")
     date = date.isoformat() if hasattr(date, "isoformat") else date
     if not isinstance(date, str) or not _DATE.fullmatch(date):
         raise EditionError(where.key("edition", "date"), "[edition] date must be a date such as 2026-12-01")
     texts = ed.get("texts", [])
-    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+    if not isinstance(texts, list):
         raise EditionError(where.key("edition", "texts"), "[edition] texts must be a list of file names")
+    seeds = []
+    for entry in texts:
+        if isinstance(entry, str):
+            seeds.append(Seed(str(base / entry), volume.id))
+        elif isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            vol_id = entry.get("volume", volume.id)
+            if vol_id not in known:
+                raise EditionError(
+                    where.key("edition", "texts"),
+                    f"[edition] texts: volume '{vol_id}' of {entry['path']} is described by no [volume] or [[volumes]] table",
+                )
+            seeds.append(Seed(str(base / entry["path"]), vol_id))
+        else:
+            raise EditionError(
+                where.key("edition", "texts"),
+                "[edition] texts: each entry is a file name or { path = \"…\", volume = \"…\" }",
+            )
     schema = ed.get("schema", "")
     if not isinstance(schema, str):
         raise EditionError(where.key("edition", "schema"), "[edition] schema must be a path")
@@ -146,6 +171,16 @@ def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
         volume=volume,
         licence_url=_string(ed, "edition", "licence", where, default=Edition.licence_url),
         schema=str((base / schema).resolve()) if schema else "",
-        texts=tuple(str(base / t) for t in texts),
+        texts=tuple(seeds),
         config_path=name,
+        other_volumes=other_volumes,
+        pages_dir=str(base / _optional_path(ed, "pages", where, "pages")),
+        templates_dir=str(base / ed["templates"]) if _optional_path(ed, "templates", where, "") else "",
     )
+
+
+def _optional_path(table: dict, key: str, where: _Where, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise EditionError(where.key("edition", key), f"[edition] {key} must be a folder path")
+    return value

@@ -141,7 +141,7 @@ def _wrap(text: str, found: list[Marking]) -> list[Inline]:
 
 
 def _seg(text: str, mark: Marking) -> Span:
-    return Span("seg", (Text(text),), (("type", "classification"), ("subtype", mark.subtype), ("ana", mark.ana)))
+    return Span("seg", (Text(text),), _seg_attrs(mark))
 
 
 def mark_source_note(content: list[Inline]) -> list[Inline]:
@@ -165,3 +165,94 @@ def mark_source_note(content: list[Inline]) -> list[Inline]:
     if mark.end < len(text):
         out.append(Text(text[mark.end:]))
     return out + list(content[1:])
+
+
+# ------------------------------------------- markings in TEI we did not encode
+
+
+def recognise(doc):
+    """Mark up the classification markings of a document read from official FRUS
+    TEI, where they are plain text or ``(<gloss>S</gloss>)``, so that every
+    document renders them alike.  A document with markings already marked up
+    is returned as it is."""
+    from dataclasses import replace
+
+    from .model import Container, Para, document_inlines, iter_inlines
+
+    if any(isinstance(n, Span) and n.attr("type") == "classification"
+           for n in iter_inlines(document_inlines(doc), into_notes=True)):
+        return doc
+
+    def blocks(items):
+        out = []
+        for block in items:
+            if isinstance(block, Para) and block.kind == "p":
+                block = replace(block, content=tuple(mark_paragraph(_glossed(list(block.content)))))
+            elif isinstance(block, Container):
+                block = replace(block, children=tuple(blocks(block.children)))
+            out.append(block)
+        return out
+
+    head = tuple(_source_note_marked(node) if isinstance(node, Note) and node.type == "source" else node
+                 for node in doc.head)
+    return replace(doc, head=head, blocks=tuple(blocks(doc.blocks)))
+
+
+def _glossed(content: list[Inline]) -> list[Inline]:
+    """``(`` + ``<gloss>S</gloss>`` + ``)`` → one classification ``seg``."""
+    work = list(content)
+    out: list[Inline] = []
+    k = 0
+    while k < len(work):
+        node = work[k]
+        if (k + 2 < len(work) and isinstance(node, Text) and node.text.endswith("(")
+                and isinstance(work[k + 1], Span) and work[k + 1].kind == "gloss"
+                and isinstance(work[k + 2], Text) and work[k + 2].text.startswith(")")):
+            gloss = work[k + 1]
+            code = "".join(c.text for c in gloss.children if isinstance(c, Text))
+            match = PARAGRAPH.fullmatch(f"({code})")
+            if match:
+                if node.text[:-1]:
+                    out.append(Text(node.text[:-1]))
+                caveats = tuple(CAVEATS[c][0] for c in match.group(2).split("/") if c)
+                mark = Marking(0, 0, "paragraph", (_level(match.group(1)),) + caveats)
+                out.append(Span("seg", (Text("("), gloss, Text(")")), _seg_attrs(mark)))
+                rest = work[k + 2].text[1:]
+                if rest:
+                    work[k + 2] = Text(rest)
+                    k += 2
+                else:
+                    k += 3
+                continue
+        out.append(node)
+        k += 1
+    return out
+
+
+def _source_note_marked(note: Note) -> Note:
+    from dataclasses import replace
+
+    from .model import Para
+
+    if not note.blocks or not isinstance(note.blocks[0], Para):
+        return note
+    first = note.blocks[0]
+    content: list[Inline] = []
+    done = False
+    for node in first.content:
+        if not done and isinstance(node, Text):
+            mark = in_source_note(node.text)
+            if mark:
+                text = node.text
+                content.extend([Text(text[: mark.start])] if mark.start else [])
+                content.append(Span("seg", (Text(text[mark.start:mark.end]),), _seg_attrs(mark)))
+                if mark.end < len(text):
+                    content.append(Text(text[mark.end:]))
+                done = True
+                continue
+        content.append(node)
+    return replace(note, blocks=(replace(first, content=tuple(content)),) + note.blocks[1:])
+
+
+def _seg_attrs(mark: Marking) -> tuple[tuple[str, str], ...]:
+    return (("type", "classification"), ("subtype", mark.subtype), ("ana", mark.ana))

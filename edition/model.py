@@ -55,6 +55,7 @@ class Span:
     kind: str
     children: tuple["Inline", ...]
     attrs: tuple[tuple[str, str], ...] = ()
+    line: int = field(default=0, compare=False)  # in the TEI file it was read from, for warnings
 
     def attr(self, name: str) -> str | None:
         return dict(self.attrs).get(name)
@@ -74,6 +75,10 @@ class Para:
     content: tuple[Inline, ...]
     xml_id: str | None = None
     attrs: tuple[tuple[str, str], ...] = ()
+    line: int = field(default=0, compare=False)
+
+    def attr(self, name: str) -> str | None:
+        return dict(self.attrs).get(name)
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,10 @@ class Document:
     blocks: tuple[Block, ...]
     page_before_head: PageBreak | None = None
     attrs: tuple[tuple[str, str], ...] = ()
+    source: str = field(default="", compare=False)  # the file it was read from
+
+    def attr(self, name: str) -> str | None:
+        return dict(self.attrs).get(name)
 
 
 # ------------------------------------------------------------------- metadata
@@ -158,8 +167,25 @@ class Edition:
     volume: Volume
     licence_url: str = "https://creativecommons.org/publicdomain/mark/1.0/"
     schema: str = ""  # path of tei_all.rng, for `validate`
-    texts: tuple[str, ...] = field(default=())
+    texts: tuple["Seed", ...] = field(default=())
     config_path: str = "seeds/edition.toml"
+    other_volumes: tuple[Volume, ...] = ()
+    pages_dir: str = ""  # Markdown pages: index.md (the home page's introduction), about.md…
+    templates_dir: str = ""  # the editor's own templates, searched before the built-in ones
+
+    def volume_by_id(self, volume_id: str) -> Volume:
+        for vol in (self.volume, *self.other_volumes):
+            if vol.id == volume_id:
+                return vol
+        raise KeyError(volume_id)
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One input document file and the volume it belongs to."""
+
+    path: str
+    volume: str
 
 
 # ---------------------------------------------------------------- traversals

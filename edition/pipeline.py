@@ -1,16 +1,19 @@
 """The program in one page: what happens, in which order.
 
+``build_edition``: seeds (texts and TEI files) → documents → the site, which
+replaces the old one only when every step has succeeded.
 ``encode_file``: one plain-text document → TEI bytes.
-``build_edition``: every text of the edition → the site folder, atomically.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import encode, seeds, teiwrite, tei, totext
+from . import encode, markings, prose, render, seeds, tei, teiwrite, totext
 from .errors import EditionError, Location
 from .model import Document, Edition
 from .write import SiteWriter
@@ -26,7 +29,7 @@ def encode_source(source: seeds.SourceText) -> Document:
             source.location(len(f"[Page {doc.page_before_head.n}] ") if doc.page_before_head else 0),
             f"the file name says document {stated.group(1)} but the head line says {doc.n}",
         )
-    return doc
+    return dataclasses.replace(doc, source=source.path)
 
 
 def encode_file(path: str | Path, edition: Edition) -> bytes:
@@ -39,27 +42,70 @@ def text_of_tei(path: str | Path) -> str:
     return "\n\n\n".join(totext.render(doc) for doc in tei.read_documents(path))
 
 
+def read_seed(path: str) -> list[Document]:
+    """A seed is one of our plain texts (encoded here) or a TEI file (ours or official FRUS)."""
+    if path.endswith(".xml"):
+        return [markings.recognise(doc) for doc in tei.read_documents(path)]
+    if path.endswith(".txt"):
+        return [encode_source(seeds.read_text(path))]
+    raise EditionError(Location(path), "a text must be a plain-text document (.txt) or a TEI file (.xml)")
+
+
 @dataclass(frozen=True)
 class BuildReport:
     site: Path
     files: tuple[str, ...]
+    documents: int
+    pages: int
+    warnings: tuple[str, ...]
+    seconds: float
+
+    def summary(self) -> str:
+        return (f"built {self.site}: {self.documents} documents, {self.pages} pages,"
+                f" {len(self.warnings)} warnings in {self.seconds:.2f} s")
 
 
-def build_edition(edition: Edition, site: str | Path = "_site") -> BuildReport:
-    """Encode every text the config lists into ``<site>/<volume>/<doc>.xml``.
-
-    Nothing is written into ``site`` unless every text encodes; the previous
-    site stays as it was on any error."""
+def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -> BuildReport:
+    """Build the whole site into ``site``; on any error the previous site stays as it was."""
+    started = time.perf_counter()
     if not edition.texts:
         raise EditionError(Location(edition.config_path), "the config lists no texts ([edition] texts)")
+    entries: list[render.Entry] = []
+    seen: dict[tuple[str, str], str] = {}
+    for k, seed in enumerate(edition.texts, start=1):
+        for doc in read_seed(seed.path):
+            key = (seed.volume, doc.xml_id)
+            if key in seen:
+                raise EditionError(
+                    Location(seed.path),
+                    f"document {doc.xml_id} of {seed.volume} comes from two seeds: {seen[key]} and {seed.path}",
+                )
+            seen[key] = seed.path
+            entries.append(render.Entry(doc, edition.volume_by_id(seed.volume), seed.path))
+        if progress and len(edition.texts) >= 100 and k % 100 == 0:
+            progress(f"read {k}/{len(edition.texts)} seeds")
+    entries.sort(key=lambda e: (_volume_order(edition, e.volume.id), _number(e.doc.n)))
+    pages = prose.read_pages(edition.pages_dir)
+    site_pages = render.Site(edition, entries, pages)
     writer = SiteWriter(site)
     try:
-        for path in edition.texts:
-            doc = encode_source(seeds.read_text(path))
-            data = teiwrite.to_bytes(doc, edition)
-            writer.write(f"{edition.volume.id}/{doc.xml_id}.xml", data, source=path)
+        html = 0
+        for path, data, source in site_pages.files():
+            writer.write(path, data, source)
+            html += path.endswith(".html")
         writer.commit()
     except BaseException:
         writer.abandon()
         raise
-    return BuildReport(Path(site), tuple(sorted(writer.written)))
+    return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
+                       tuple(site_pages.warnings), time.perf_counter() - started)
+
+
+def _volume_order(edition: Edition, volume_id: str) -> int:
+    ids = [edition.volume.id] + [v.id for v in edition.other_volumes]
+    return ids.index(volume_id)
+
+
+def _number(n: str) -> tuple[int, str]:
+    digits = re.match(r"\d+", n)
+    return (int(digits.group(0)) if digits else 10**9, n)

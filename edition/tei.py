@@ -143,7 +143,7 @@ def _document(div, name: str) -> Document:
     if not seen_head:
         raise EditionError(Location(name, div.sourceline or 1), f"document {doc_id} has no <head>")
     return Document(n=n, xml_id=doc_id, head=head, blocks=tuple(blocks), page_before_head=page_before,
-                    attrs=tuple((k, v) for k, v in _attrs(div) if k not in ("type", "n", "xml:id")))
+                    attrs=tuple((k, v) for k, v in _attrs(div) if k not in ("type", "n", "xml:id")), source=name)
 
 
 def _pb(el) -> PageBreak:
@@ -156,11 +156,11 @@ def _blocks(el, ctx: _Ctx) -> list[Block]:
     if local == "pb":
         return [_pb(el)]
     if local in ("p", "ab"):
-        return [Para("p", _normalise(_content(el, ctx)), ctx.paragraph_id(el), _keep(el, "rend"))]
+        return [Para("p", _normalise(_content(el, ctx)), ctx.paragraph_id(el), _keep(el, "rend"), el.sourceline or 0)]
     if local == "note" and el.get("n") is None:
         return [Para("label", _normalise(_content(el, ctx)), None, _keep(el, "rend", "type"))]
     if local in _PARAS:
-        return [Para(_PARAS[local], _normalise(_content(el, ctx)), None, _keep(el, "rend", "type"))]
+        return [Para(_PARAS[local], _normalise(_content(el, ctx)), None, _keep(el, "rend", "type"), el.sourceline or 0)]
     if local == "list":
         return [_list(el, ctx)]
     if local == "table":
@@ -172,8 +172,9 @@ def _blocks(el, ctx: _Ctx) -> list[Block]:
             if _local(child):
                 children.extend(_blocks(child, ctx))
         return [Container(kind, tuple(children), _keep(el, "type", "subtype", "n"))]
-    # Anything else at block level: keep its words as a paragraph.
-    return [Para("p", _normalise(_content(el, ctx)), ctx.paragraph_id(el))]
+    # Anything else at block level keeps its name; the renderer shows its words
+    # and warns that it does not know the element.
+    return [Para(local, _normalise(_content(el, ctx)), None, _attrs(el), el.sourceline or 0)]
 
 
 def _keep(el, *names: str) -> tuple[tuple[str, str], ...]:
@@ -231,7 +232,7 @@ def _inline(el, ctx: _Ctx) -> Inline:
         return _pb(el)
     if local == "note" and el.get("n") is not None:
         return _footnote(el, ctx)
-    return Span(local, tuple(_content(el, ctx)), _attrs(el))
+    return Span(local, tuple(_content(el, ctx)), _attrs(el), el.sourceline or 0)
 
 
 _NOTE_BLOCKS = {"p", "list", "quote", "table", "ab", "lg"}
@@ -336,7 +337,7 @@ def _rebuild(events: list[_Out]) -> tuple[Inline, ...]:
         elif ev.kind == "close":
             span = spans.pop()
             children = stack.pop()
-            stack[-1].append(Span(span.kind, tuple(children), span.attrs))
+            stack[-1].append(Span(span.kind, tuple(children), span.attrs, span.line))
         else:
             stack[-1].append(ev.value)
     return tuple(stack[0])

@@ -14,9 +14,10 @@ from __future__ import annotations
 from lxml import etree
 
 from . import markings
+from .docinfo import archival_source, classification, document_title, page_range
 from .model import (
     Block, Container, Document, Edition, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span,
-    Table, Text, document_inlines, notes, page_breaks, plain, source_note, spans,
+    Table, Text, document_inlines, source_note, spans,
 )
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -143,48 +144,6 @@ def body_div(doc: Document):
 
 
 # ------------------------------------------------------------------ header
-
-
-def document_title(doc: Document) -> str:
-    """The head without its document number: ``Memorandum From … to President Reagan``."""
-    text = plain(doc.head).strip()
-    prefix = f"{doc.n}. "
-    return text[len(prefix):] if text.startswith(prefix) else text
-
-
-def page_range(doc: Document) -> tuple[str, str] | None:
-    """First and last printed page.  A document that does not open with a page
-    break starts on the page before its first break."""
-    pages = [pb.n for pb in page_breaks(doc)]
-    if doc.page_before_head:
-        first = doc.page_before_head.n
-    elif pages and pages[0].isdigit():
-        first = str(int(pages[0]) - 1)
-    else:
-        return None
-    last = pages[-1] if pages else first
-    return first, last
-
-
-def classification(doc: Document) -> str | None:
-    """The category id of the document's classification, from its source note."""
-    note = source_note(doc)
-    if note is None:
-        return None
-    for block in note.blocks:
-        for seg in spans(getattr(block, "content", ()), "seg", subtype="document"):
-            return (seg.attr("ana") or "").lstrip("#") or None
-    return None
-
-
-def archival_source(doc: Document) -> str | None:
-    note = source_note(doc)
-    if note is None:
-        return None
-    for block in note.blocks:
-        for bibl in spans(getattr(block, "content", ()), "bibl", type="archival"):
-            return plain(bibl.children)
-    return None
 
 
 def _categories_used(doc: Document) -> list[str]:
@@ -333,6 +292,3 @@ def _indent(el, level: int) -> None:
         child.tail = pad
         _indent(child, level + 1)
     el[-1].tail = "\n" + "  " * level
-
-
-__all__ = ["to_bytes", "tei_document", "body_div", "document_title", "page_range", "classification", "notes"]

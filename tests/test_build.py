@@ -28,7 +28,7 @@ def _edition_with(tmp_path: Path, texts: list[Path]):
 def test_build_py_writes_the_tei_download_and_it_is_valid(tmp_path, tei_all):
     site = tmp_path / "_site"
     result = subprocess.run(
-        [sys.executable, "build.py", "build", "--site", str(site)], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "build.py", "build", "--out", str(site)], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     out = site / "frus1981-88v03" / "d156.xml"
@@ -57,8 +57,7 @@ def test_two_texts_for_one_output_path_are_an_error_naming_both(tmp_path):
     with pytest.raises(EditionError) as err:
         pipeline.build_edition(twice, tmp_path / "_site")
     assert str(err.value) == (
-        f"{copy}:1:1: error: would write _site/frus1981-88v03/d156.xml a second time"
-        f" (it was written for {SEED})"
+        f"{copy}:1:1: error: document d156 of frus1981-88v03 comes from two seeds: {SEED} and {copy}"
     )
     assert not (tmp_path / "_site").exists()
 
@@ -72,6 +71,15 @@ def test_the_command_line_prints_errors_without_traceback(tmp_path):
     assert result.returncode == 1
     assert result.stderr == (bad.parent / "expected-error.txt").read_text(encoding="utf-8")
     assert not (tmp_path / "x.xml").exists()
+
+
+def test_site_writer_refuses_to_write_one_path_twice(tmp_path):
+    writer = SiteWriter(tmp_path / "_site")
+    writer.write("a/b.html", b"1", "first.txt")
+    with pytest.raises(EditionError) as err:
+        writer.write("a/b.html", b"2", "second.txt")
+    assert str(err.value) == "second.txt:1:1: error: would write _site/a/b.html a second time (it was written for first.txt)"
+    writer.abandon()
 
 
 def test_site_writer_refuses_paths_outside_the_site(tmp_path):

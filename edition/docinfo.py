@@ -1,0 +1,102 @@
+"""What can be said about a document from its model: title, date, pages, classification.
+
+Used by the TEI header and by the site alike; pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import markings
+from .model import Container, Document, Para, page_breaks, plain, source_note, spans
+
+
+def document_title(doc: Document) -> str:
+    """The head without its document number: ``Memorandum From … to President Reagan``."""
+    text = plain(doc.head).strip()
+    prefix = f"{doc.n}. "
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def page_range(doc: Document) -> tuple[str, str] | None:
+    """First and last printed page.  A document that does not open with a page
+    break starts on the page before its first break."""
+    pages = [pb.n for pb in page_breaks(doc)]
+    if doc.page_before_head:
+        first = doc.page_before_head.n
+    elif pages and pages[0].isdigit():
+        first = str(int(pages[0]) - 1)
+    else:
+        return None
+    last = pages[-1] if pages else first
+    return first, last
+
+
+def classification(doc: Document) -> str | None:
+    """The category id of the document's classification, from its source note."""
+    note = source_note(doc)
+    if note is None:
+        return None
+    for block in note.blocks:
+        for seg in spans(getattr(block, "content", ()), "seg", subtype="document"):
+            return (seg.attr("ana") or "").lstrip("#") or None
+    return None
+
+
+def archival_source(doc: Document) -> str | None:
+    note = source_note(doc)
+    if note is None:
+        return None
+    for block in note.blocks:
+        for bibl in spans(getattr(block, "content", ()), "bibl", type="archival"):
+            return plain(bibl.children)
+    return None
+
+
+def classification_label(doc: Document) -> str | None:
+    """``Secret``, ``No classification marking``…; None when the source note has none."""
+    level = classification(doc)
+    if level is None:
+        note = source_note(doc)
+        mark = markings.in_source_note(plain(note.blocks[0].content)) if note and note.blocks and isinstance(note.blocks[0], Para) else None
+        level = mark.categories[0] if mark else None
+    return markings.LABELS.get(level) if level else None
+
+
+def dateline(doc: Document) -> Para | None:
+    for block in doc.blocks:
+        if isinstance(block, Container) and block.kind == "opener":
+            for child in block.children:
+                if isinstance(child, Para) and child.kind == "dateline":
+                    return child
+        if isinstance(block, Para) and block.kind == "dateline":
+            return block
+    return None
+
+
+_ISO = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def date(doc: Document) -> str | None:
+    """The document's date as ISO ``YYYY-MM-DD`` (or shorter), when the TEI says it."""
+    line = dateline(doc)
+    if line is not None:
+        for span in spans(line.content, "date"):
+            when = span.attr("when") or span.attr("notBefore") or ""
+            match = _ISO.match(when)
+            if match:
+                return match.group(0)
+    when = doc.attr("frus:doc-dateTime-min") or ""
+    match = _ISO.match(when)
+    return match.group(0) if match else None
+
+
+def subject(doc: Document) -> list:
+    from .model import ListBlock
+
+    for block in doc.blocks:
+        if isinstance(block, ListBlock) and block.type == "subject":
+            return [item.content for item in block.items]
+    return []
+
+

@@ -1,0 +1,254 @@
+"""Document model → HTML fragments for the reading page.
+
+Everything is escaped through ``markupsafe``; text from a seed can never become
+markup.  An element this module does not know is rendered as its words, and a
+warning ``path:line: warning: …`` is recorded (never silently dropped).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from . import markings, urls
+from .model import (
+    Block, Container, Document, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span, Table, Text,
+)
+
+# Phrase-level TEI elements and the HTML they become (None: just their words).
+_PHRASES = {
+    "persName": ("span", "person"), "gloss": ("span", "term"), "placeName": ("span", "place"),
+    "orgName": ("span", "org"), "name": ("span", "name"), "term": ("span", "term"),
+    "bibl": ("span", "bibl"), "title": ("i", "title"), "foreign": ("i", "foreign"), "emph": ("em", None),
+    "q": (None, None), "quote": (None, None), "said": (None, None), "num": (None, None),
+    "abbr": (None, None), "expan": (None, None), "choice": (None, None), "sic": (None, None),
+    "corr": (None, None), "unclear": ("span", "unclear"), "add": ("span", "add"), "del": ("del", None),
+    "time": (None, None), "measure": (None, None), "geogName": ("span", "place"), "rs": (None, None),
+    "signed": (None, None), "salute": (None, None), "dateline": (None, None), "label": (None, None),
+    "address": (None, None), "addrLine": (None, None), "roleName": (None, None), "seg": ("span", None),
+}
+_HI = {"italic": "i", "strong": "b", "bold": "b", "underline": "u", "superscript": "sup", "subscript": "sub"}
+_CODE = re.compile(r"(\(?)(TS|LOU|S|C|U)((?:/[A-Z]+)*)(.*)", re.S)
+
+
+@dataclass
+class Context:
+    """What rendering one document's page needs to know."""
+
+    doc: Document
+    page: str  # this page's path in the site
+    volume: str
+    source_page: str  # the TEI source view
+    source_lines: dict[str, int]  # xml:id → line in the source view
+    documents: dict[str, str]  # doc xml:id → page path, for documents of this volume in the site
+    online: str = ""  # the volume on history.state.gov, for documents not in the site
+    warnings: list[str] = field(default_factory=list)
+    paragraph_numbers: dict[str, int] = field(default_factory=dict)
+
+    def warn(self, line: int, message: str) -> None:
+        text = f"{self.doc.source}:{line or 1}: warning: {message}"
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def source_link(self, xml_id: str | None, label: str) -> Markup:
+        line = self.source_lines.get(xml_id or "")
+        if not line:
+            return Markup("")
+        href = urls.href(self.page, self.source_page, urls.source_line(line))
+        return Markup('<a class="src" href="{}" aria-label="{}">TEI</a>').format(href, f"{label} in the TEI source")
+
+
+# ------------------------------------------------------------------ inline
+
+
+def inline(content: tuple[Inline, ...], ctx: Context, plain_links: bool = False) -> Markup:
+    return Markup("").join(_inline(node, ctx, plain_links) for node in content)
+
+
+def _inline(node: Inline, ctx: Context, plain_links: bool) -> Markup:
+    if isinstance(node, Text):
+        return escape(node.text)
+    if isinstance(node, LineBreak):
+        return Markup("<br>")
+    if isinstance(node, PageBreak):
+        return page_marker(node, ctx)
+    if isinstance(node, Note):
+        return callout(node)
+    if isinstance(node, Span):
+        return _span(node, ctx, plain_links)
+    raise TypeError(node)  # pragma: no cover
+
+
+def page_marker(pb: PageBreak, ctx: Context) -> Markup:
+    """An anchor for the printed page; its label sits in the margin so that a word
+    broken by the page (``longev|ity``) is not split on screen."""
+    label = f"Page {pb.n}"
+    if not pb.xml_id:
+        return Markup('<span class="pb" role="doc-pagebreak" aria-label="{}"><span class="pb-label" aria-hidden="true">[{}]</span></span>').format(label, label)
+    return Markup(
+        '<span class="pb" id="{id}" role="doc-pagebreak" aria-label="{label}">'
+        '<a class="pb-label" href="#{id}" aria-hidden="true" tabindex="-1">[{label}]</a></span>'
+    ).format(id=pb.xml_id, label=label)
+
+
+def callout(note: Note) -> Markup:
+    if not note.xml_id:
+        return Markup("<sup>{}</sup>").format(note.n)
+    return Markup(
+        '<a class="fnref" id="{id}-ref" href="#{id}" aria-describedby="notes-heading" data-note="{id}">'
+        '<sup>{n}</sup></a>'
+    ).format(id=note.xml_id, n=note.n)
+
+
+def _span(span: Span, ctx: Context, plain_links: bool) -> Markup:
+    inner = inline(span.children, ctx, plain_links)
+    kind = span.kind
+    if kind == "seg" and span.attr("type") == "classification":
+        return _marking(span, inner)
+    if kind == "hi":
+        tag = _HI.get(span.attr("rend") or "")
+        if tag:
+            return Markup("<{0}>{1}</{0}>").format(Markup(tag), inner)
+        if span.attr("rend") in ("smallcaps", "sc"):
+            return Markup('<span class="smallcaps">{}</span>').format(inner)
+        return inner
+    if kind == "date":
+        when = span.attr("when")
+        if when and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", when):
+            return Markup('<time datetime="{}">{}</time>').format(when, inner)
+        return inner
+    if kind == "ref":
+        href = None if plain_links else _ref_href(span.attr("target") or "", ctx)
+        return Markup('<a href="{}">{}</a>').format(href, inner) if href else inner
+    if kind in _PHRASES:
+        tag, cls = _PHRASES[kind]
+        if tag is None:
+            return inner
+        attrs = Markup(' class="{}"').format(cls) if cls else Markup("")
+        return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attrs, inner)
+    ctx.warn(span.line, f"<{kind}> is not an element the renderer knows; its text is shown as plain text")
+    return inner
+
+
+def _marking(span: Span, inner: Markup) -> Markup:
+    cats = [c.lstrip("#") for c in (span.attr("ana") or "").split()]
+    title = "; ".join(markings.LABELS.get(c, c) for c in cats)
+    words = "".join(_texts(span.children))
+    match = _CODE.fullmatch(words)
+    if span.attr("subtype") == "document" or not match:
+        return Markup('<span class="marking">{}</span>').format(inner)
+    opening, code, caveats, rest = match.groups()
+    return Markup('<span class="marking">{}<abbr title="{}">{}</abbr>{}</span>').format(
+        opening, title, code + caveats, rest
+    )
+
+
+def _texts(nodes):
+    for node in nodes:
+        if isinstance(node, Text):
+            yield node.text
+        elif isinstance(node, Span):
+            yield from _texts(node.children)
+
+
+def _ref_href(target: str, ctx: Context) -> str | None:
+    match = re.fullmatch(r"#(d\d+)(fn\d+)?", target)
+    if match:
+        doc = match.group(1)
+        if doc == ctx.doc.xml_id:
+            return f"#{doc}{match.group(2) or ''}" if match.group(2) else None
+        if doc in ctx.documents:
+            return urls.href(ctx.page, ctx.documents[doc], (doc + match.group(2)) if match.group(2) else None)
+        if ctx.online:
+            return f"{ctx.online.rstrip('/')}/{doc}" + (f"#{doc}{match.group(2)}" if match.group(2) else "")
+        return None
+    if target.startswith("#"):
+        return None  # a place in the whole volume (an appendix…) that this site does not hold
+    if re.fullmatch(r"frus[\w-]+", target):
+        return f"https://history.state.gov/historicaldocuments/{target}"
+    if re.match(r"https?://", target):
+        return target
+    return None
+
+
+# ------------------------------------------------------------------ blocks
+
+
+def blocks(items: tuple[Block, ...], ctx: Context, level: int = 2) -> Markup:
+    return Markup("\n").join(block(b, ctx, level) for b in items)
+
+
+def block(item: Block, ctx: Context, level: int = 2) -> Markup:
+    if isinstance(item, PageBreak):
+        return Markup('<div class="pb-between">{}{}</div>').format(
+            page_marker(item, ctx), ctx.source_link(item.xml_id, f"Page {item.n}"))
+    if isinstance(item, Para):
+        return _para(item, ctx, level)
+    if isinstance(item, ListBlock):
+        return _list(item, ctx)
+    if isinstance(item, Table):
+        return _table(item, ctx)
+    if isinstance(item, Container):
+        inner = blocks(item.children, ctx, level + 1 if item.kind == "attachment" else level)
+        if item.kind == "attachment":
+            return Markup('<section class="attachment">\n{}\n</section>').format(inner)
+        if item.kind == "quote":
+            return Markup("<blockquote>\n{}\n</blockquote>").format(inner)
+        if item.kind in ("opener", "closer", "postscript", "div", "lg", "floatingText"):
+            return Markup('<div class="{}">\n{}\n</div>').format(item.kind, inner)
+        ctx.warn(0, f"<{item.kind}> is not a container the renderer knows; its text is shown")
+        return Markup("<div>\n{}\n</div>").format(inner)
+    raise TypeError(item)  # pragma: no cover
+
+
+def _para(item: Para, ctx: Context, level: int) -> Markup:
+    content = inline(item.content, ctx)
+    if item.kind == "p":
+        if not item.xml_id:
+            return Markup("<p>{}</p>").format(content)
+        number = ctx.paragraph_numbers[item.xml_id]
+        return Markup(
+            '<p class="para" id="{id}"><span class="pnum"><a href="#{id}" aria-label="Paragraph {n}">¶{n}</a>'
+            '{src}</span>{content}</p>'
+        ).format(id=item.xml_id, n=number, src=ctx.source_link(item.xml_id, f"Paragraph {number}"),
+                 content=content)
+    if item.kind == "head":
+        tag = Markup(f"h{min(level + 1, 6)}")
+        return Markup("<{0}>{1}</{0}>").format(tag, content)
+    if item.kind in ("salute", "signed", "dateline", "label", "byline", "trailer"):
+        return Markup('<p class="{}">{}</p>').format(item.kind, content)
+    ctx.warn(item.line, f"<{item.kind}> is not an element the renderer knows; its text is shown as a paragraph")
+    return Markup("<p>{}</p>").format(content)
+
+
+def _list(item: ListBlock, ctx: Context) -> Markup:
+    if item.type == "subject":
+        return Markup("\n").join(
+            Markup('<p class="subject"><span class="subject-label">Subject:</span> {}</p>').format(inline(i.content, ctx))
+            for i in item.items
+        )
+    head = Markup('<p class="list-head">{}</p>\n').format(inline(item.head, ctx)) if item.head else Markup("")
+    return head + Markup("<ul>\n{}\n</ul>").format(Markup("\n").join(_item(i, ctx) for i in item.items))
+
+
+def _item(item: Item, ctx: Context) -> Markup:
+    subs = Markup("").join(_list(s, ctx) for s in item.sublists)
+    return Markup("<li>{}{}</li>").format(inline(item.content, ctx), subs)
+
+
+def _table(item: Table, ctx: Context) -> Markup:
+    caption = Markup("<caption>{}</caption>").format(inline(item.head, ctx)) if item.head else Markup("")
+    rows = Markup("\n").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(inline(c, ctx)) for c in row))
+        for row in item.rows
+    )
+    return Markup('<div class="table-wrap"><table>{}\n{}\n</table></div>').format(caption, rows)
+
+
+def number_paragraphs(doc: Document) -> dict[str, int]:
+    """¶1…¶n in reading order, by paragraph id."""
+    from .model import paragraphs
+
+    return {p.xml_id: k for k, p in enumerate(paragraphs(doc.blocks), start=1) if p.xml_id}

@@ -1,0 +1,230 @@
+"""The site's pages, rendered with Jinja.
+
+Templates are looked up first in the editor's own folder (``[edition]
+templates``), then in the project's ``templates/`` (as MkDocs does with a
+theme's ``custom_dir``).  Every link on a page is made by ``urls`` relative to
+that page.  This module returns ``(path, bytes, source)`` for every file of
+the site; writing them is ``write``'s job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import docinfo, highlight, markup, teiwrite, totext, urls
+from .model import Document, Edition, Note, Para, Volume, notes, source_note
+from .prose import ProsePage
+
+PROJECT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT / "templates"
+STATIC = PROJECT / "static"
+PYGMENTS_STYLES = {"light": "default", "dark": "monokai"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document of the site, with where it came from."""
+
+    doc: Document
+    volume: Volume
+    source: str
+
+    @property
+    def page(self) -> str:
+        return urls.document(self.volume.id, self.doc.xml_id)
+
+
+def environment(edition: Edition) -> Environment:
+    folders = [edition.templates_dir] if edition.templates_dir else []
+    loader = ChoiceLoader([FileSystemLoader(f) for f in [*folders, str(TEMPLATES)]])
+    return Environment(
+        loader=loader, autoescape=select_autoescape(["html", "xml"]), undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+
+
+class Site:
+    def __init__(self, edition: Edition, entries: list[Entry], pages: list[ProsePage]):
+        self.edition = edition
+        self.entries = entries
+        self.pages = pages
+        self.env = environment(edition)
+        self.warnings: list[str] = []
+
+    # -- helpers shared by every page -------------------------------------
+
+    def _common(self, page: str, title: str, description: str) -> dict:
+        def link(to: str, fragment: str | None = None) -> str:
+            return urls.href(page, to, fragment)
+
+        return {
+            "edition": self.edition,
+            "title": title,
+            "description": description,
+            "link": link,
+            "static": lambda name: link(urls.static(name)),
+            "home": link(urls.INDEX),
+            "nav_pages": [(p.title, link(urls.prose_page(p.name))) for p in self.pages if p.name != "index"],
+            "page_path": page,
+        }
+
+    def _render(self, template: str, **context) -> bytes:
+        return self.env.get_template(template).render(**context).encode("utf-8")
+
+    # -- the files ---------------------------------------------------------
+
+    def files(self):
+        yield from self._documents()
+        yield urls.INDEX, self._index(), self.edition.config_path
+        for page in self.pages:
+            if page.name != "index":
+                yield urls.prose_page(page.name), self._prose(page), page.source
+        yield urls.NOT_FOUND, self._not_found(), self.edition.config_path
+        yield from self._static()
+
+    def _static(self):
+        for path in sorted(STATIC.rglob("*")):
+            if path.is_file() and path.name != "README.md":
+                yield urls.static(path.relative_to(STATIC).as_posix()), path.read_bytes(), str(path)
+        css = (
+            highlight.stylesheet(PYGMENTS_STYLES["light"])
+            + "\n@media (prefers-color-scheme: dark) {\n"
+            + highlight.stylesheet(PYGMENTS_STYLES["dark"])
+            + "\n}\n"
+        )
+        yield urls.static("pygments.css"), css.encode("utf-8"), "pygments"
+
+    def _index(self) -> bytes:
+        page = urls.INDEX
+        intro = next((p.body for p in self.pages if p.name == "index"), Markup(""))
+        rows = []
+        for entry in self.entries:
+            rows.append({
+                "n": entry.doc.n,
+                "title": teiwrite.document_title(entry.doc),
+                "date": docinfo.date(entry.doc),
+                "classification": docinfo.classification_label(entry.doc),
+                "href": urls.href(page, entry.page),
+                "volume": entry.volume,
+            })
+        context = self._common(page, self.edition.title, f"{self.edition.title}: reading edition of FRUS documents")
+        return self._render("index.html", intro=intro, documents=rows, **context)
+
+    def _prose(self, prose: ProsePage) -> bytes:
+        page = urls.prose_page(prose.name)
+        context = self._common(page, prose.title, f"{prose.title} — {self.edition.title}")
+        return self._render("page.html", body=prose.body, **context)
+
+    def _not_found(self) -> bytes:
+        context = self._common(urls.NOT_FOUND, "Page not found", "The page you asked for is not in this edition.")
+        return self._render("404.html", **context)
+
+    def _documents(self):
+        known = {}
+        for entry in self.entries:
+            known.setdefault(entry.volume.id, {})[entry.doc.xml_id] = entry.page
+        for k, entry in enumerate(self.entries):
+            vol, doc = entry.volume, entry.doc
+            edition = dataclasses.replace(self.edition, volume=vol)
+            tei_bytes = teiwrite.to_bytes(doc, edition)
+            yield urls.tei_download(vol.id, doc.xml_id), tei_bytes, entry.source
+            yield urls.text_download(vol.id, doc.xml_id), totext.render(doc).encode("utf-8"), entry.source
+            lines = highlight.id_lines(tei_bytes)
+            ctx = markup.Context(
+                doc=doc, page=entry.page, volume=vol.id, source_page=urls.source_view(vol.id, doc.xml_id),
+                source_lines=lines, documents=known[vol.id], online=vol.online,
+                paragraph_numbers=markup.number_paragraphs(doc),
+            )
+            previous = self.entries[k - 1] if k > 0 else None
+            following = self.entries[k + 1] if k + 1 < len(self.entries) else None
+            yield entry.page, self._reading(entry, ctx, previous, following), entry.source
+            yield ctx.source_page, self._source_view(entry, ctx, tei_bytes), entry.source
+            self.warnings.extend(w for w in ctx.warnings if w not in self.warnings)
+
+    def _reading(self, entry: Entry, ctx: markup.Context, previous: Entry | None, following: Entry | None) -> bytes:
+        doc, vol, page = entry.doc, entry.volume, entry.page
+        title = teiwrite.document_title(doc)
+        source = source_note(doc)
+        body_blocks = tuple(b for b in doc.blocks if not _is_dateline_opener(b))
+        footnotes = [n for n in notes(doc) if n is not source]
+        pages = docinfo.page_range(doc)
+        context = self._common(page, f"{doc.n}. {title}", _description(doc, vol, title))
+        return self._render(
+            "document.html",
+            doc=doc,
+            volume=vol,
+            head=markup.inline(doc.head, ctx),
+            page_before=markup.page_marker(doc.page_before_head, ctx) if doc.page_before_head else None,
+            dateline=_dateline(doc, ctx),
+            classification=docinfo.classification_label(doc),
+            provenance=_note_html(source, ctx) if source else None,
+            body=markup.blocks(body_blocks, ctx),
+            notes=[_note_html(n, ctx) for n in footnotes],
+            pages=pages,
+            previous=(urls.href(page, previous.page), f"{previous.doc.n}. {teiwrite.document_title(previous.doc)}") if previous else None,
+            following=(urls.href(page, following.page), f"{following.doc.n}. {teiwrite.document_title(following.doc)}") if following else None,
+            tei_href=urls.href(page, urls.tei_download(vol.id, doc.xml_id)),
+            text_href=urls.href(page, urls.text_download(vol.id, doc.xml_id)),
+            source_href=urls.href(page, ctx.source_page),
+            online=f"{vol.online.rstrip('/')}/{doc.xml_id}" if vol.online else "",
+            **context,
+        )
+
+    def _source_view(self, entry: Entry, ctx: markup.Context, tei_bytes: bytes) -> bytes:
+        doc, page = entry.doc, ctx.source_page
+        back: dict[int, list[tuple[str, str]]] = {}
+        reading = urls.href(page, entry.page)
+        for xml_id, line in ctx.source_lines.items():
+            label = _anchor_label(xml_id, doc, ctx)
+            if label:
+                back.setdefault(line, []).append((label, f"{reading}#{xml_id}"))
+        lines = [(n, html, back.get(n, [])) for n, html in enumerate(highlight.lines(tei_bytes), start=1)]
+        title = f"TEI source of Document {doc.n}"
+        context = self._common(page, title, f"{title}, {entry.volume.title}")
+        return self._render(
+            "source.html", doc=doc, volume=entry.volume, lines=lines, reading=reading,
+            tei_href=urls.href(page, urls.tei_download(entry.volume.id, doc.xml_id)), **context,
+        )
+
+
+def _anchor_label(xml_id: str, doc: Document, ctx: markup.Context) -> str | None:
+    if xml_id in ctx.paragraph_numbers:
+        return f"¶{ctx.paragraph_numbers[xml_id]}"
+    for note in notes(doc):
+        if note.xml_id == xml_id:
+            return f"note {note.n}"
+    if xml_id.startswith("pg_"):
+        return f"page {xml_id[3:]}"
+    if xml_id == doc.xml_id:
+        return "document"
+    return None
+
+
+def _is_dateline_opener(block) -> bool:
+    from .model import Container
+
+    return (isinstance(block, Container) and block.kind == "opener"
+            and all(isinstance(c, Para) and c.kind == "dateline" for c in block.children))
+
+
+def _dateline(doc: Document, ctx: markup.Context) -> Markup | None:
+    line = docinfo.dateline(doc)
+    return markup.inline(line.content, ctx) if line else None
+
+
+def _note_html(note: Note, ctx: markup.Context) -> dict:
+    return {
+        "id": note.xml_id,
+        "n": note.n,
+        "body": markup.blocks(tuple(note.blocks), ctx),
+        "src": ctx.source_link(note.xml_id, f"Note {note.n}"),
+    }
+
+
+def _description(doc: Document, vol: Volume, title: str) -> str:
+    return f"Document {doc.n}: {title}. {vol.title}."

@@ -1,0 +1,56 @@
+"""The only place where URLs are made.
+
+Every page has a path inside the site (``frus1981-88v03/d156.html``); every link
+is made relative to the page it stands on, so the site works from ``file://``
+and from any sub-path of a server.  The scheme follows history.state.gov:
+``<volume>/<document>``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+INDEX = "index.html"
+NOT_FOUND = "404.html"
+STATIC = "static"
+
+
+def document(volume: str, doc_id: str) -> str:
+    return f"{volume}/{doc_id}.html"
+
+
+def tei_download(volume: str, doc_id: str) -> str:
+    return f"{volume}/{doc_id}.xml"
+
+
+def text_download(volume: str, doc_id: str) -> str:
+    return f"{volume}/{doc_id}.txt"
+
+
+def source_view(volume: str, doc_id: str) -> str:
+    return f"{volume}/{doc_id}-source.html"
+
+
+def prose_page(name: str) -> str:
+    return f"{name}.html"
+
+
+def static(name: str) -> str:
+    return f"{STATIC}/{name}"
+
+
+def source_line(line: int) -> str:
+    """The fragment of a line in a source view."""
+    return f"L{line}"
+
+
+def href(from_page: str, to_page: str, fragment: str | None = None) -> str:
+    """A relative link from one site path to another (with an optional ``#fragment``)."""
+    if to_page == from_page:
+        target = ""
+    else:
+        start = posixpath.dirname(from_page) or "."
+        target = posixpath.relpath(to_page, start)
+    if fragment:
+        return f"{target}#{fragment}"
+    return target or posixpath.basename(to_page)
