@@ -82,14 +82,15 @@ def _inline(node: Inline, ctx: Context, plain_links: bool) -> Markup:
 
 
 def page_marker(pb: PageBreak, ctx: Context) -> Markup:
-    """An anchor for the printed page; its label sits in the margin so that a word
-    broken by the page (``longev|ity``) is not split on screen."""
+    """An anchor for the printed page, and its label.  The label stands in the
+    margin (CSS), so that a word broken by the page (``longev|ity``) is not split
+    on screen; the separator itself is empty, named by its title."""
     label = f"Page {pb.n}"
     if not pb.xml_id:
-        return Markup('<span class="pb" role="doc-pagebreak" aria-label="{}"><span class="pb-label" aria-hidden="true">[{}]</span></span>').format(label, label)
+        return Markup('<span class="pb" role="doc-pagebreak" title="{0}"></span><span class="pb-label">[{0}]</span>').format(label)
     return Markup(
-        '<span class="pb" id="{id}" role="doc-pagebreak" aria-label="{label}">'
-        '<a class="pb-label" href="#{id}" aria-hidden="true" tabindex="-1">[{label}]</a></span>'
+        '<span class="pb" id="{id}" role="doc-pagebreak" title="{label}"></span>'
+        '<a class="pb-label" href="#{id}">[{label}]</a>'
     ).format(id=pb.xml_id, label=label)
 
 
@@ -97,8 +98,8 @@ def callout(note: Note) -> Markup:
     if not note.xml_id:
         return Markup("<sup>{}</sup>").format(note.n)
     return Markup(
-        '<a class="fnref" id="{id}-ref" href="#{id}" aria-describedby="notes-heading" data-note="{id}">'
-        '<sup>{n}</sup></a>'
+        '<a class="fnref" id="{id}-ref" href="#{id}" role="doc-noteref" data-note="{id}">'
+        '<sup><span class="visually-hidden"> note </span>{n}</sup></a>'
     ).format(id=note.xml_id, n=note.n)
 
 
