@@ -175,3 +175,21 @@ def test_user_templates_are_searched_first(tmp_path):
     pipeline.build_edition(config.load(cfg), tmp_path / "out")
     assert "Lost in the archive" in (tmp_path / "out" / "404.html").read_text(encoding="utf-8")
     assert "Skip to content" in (tmp_path / "out" / "404.html").read_text(encoding="utf-8")  # base.html still ours
+
+
+def test_golden_site_is_unchanged(tmp_path):
+    from .golden_site import EXPECTED, build, tree
+
+    build(tmp_path / "_site")
+    got, want = tree(tmp_path / "_site"), tree(EXPECTED)
+    assert sorted(got) == sorted(want), "refresh with: python -m tests.golden_site"
+    changed = [name for name in want if got[name] != want[name]]
+    assert changed == [], f"changed: {changed}; refresh with: python -m tests.golden_site"
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    from .golden_site import build, tree
+
+    build(tmp_path / "a")
+    build(tmp_path / "b")
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
