@@ -87,3 +87,44 @@ def test_site_writer_refuses_paths_outside_the_site(tmp_path):
     with pytest.raises(ValueError):
         writer.write("../escape.xml", b"", "x")
     writer.abandon()
+
+
+def test_serve_binds_loopback_serves_the_site_and_rebuilds_on_changes(tmp_path):
+    import shutil
+    import socket
+    import threading
+    import time
+    import urllib.request
+
+    from edition import serve
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURES / "golden-site" / "seeds", seeds)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    stop = threading.Event()
+    out = tmp_path / "_site"
+    thread = threading.Thread(target=serve.serve, args=(seeds / "edition.toml", str(out), port, stop), daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        page = None
+        while time.monotonic() < deadline:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/about.html", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert page is not None and "About the golden site" in page
+        (seeds / "pages" / "about.md").write_text("# Changed title\n\nNew text.\n", encoding="utf-8")
+        while time.monotonic() < deadline:
+            page = urllib.request.urlopen(f"http://127.0.0.1:{port}/about.html", timeout=2).read().decode()
+            if "Changed title" in page:
+                break
+            time.sleep(0.3)
+        assert "Changed title" in page
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
