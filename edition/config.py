@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 from .errors import EditionError, Location
-from .model import Edition, Person, Seed, Volume
+from .model import DocumentFacts, Edition, Person, Seed, Volume
 from .seeds import decode_text
 
 DEFAULT_PATH = Path("seeds") / "edition.toml"
@@ -139,7 +139,10 @@ def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
     date = date.isoformat() if hasattr(date, "isoformat") else date
     if not isinstance(date, str) or not _DATE.fullmatch(date):
         raise EditionError(where.key("edition", "date"), "[edition] date must be a date such as 2026-12-01")
-    texts = ed.get("texts", [])
+    if "texts" in ed:
+        texts = ed["texts"]
+    else:  # every text and TEI file in the seeds folder, in name order
+        texts = sorted(p.name for p in base.iterdir() if p.suffix in (".txt", ".xml") and p.is_file())
     if not isinstance(texts, list):
         raise EditionError(where.key("edition", "texts"), "[edition] texts must be a list of file names")
     seeds = []
@@ -176,7 +179,28 @@ def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
         other_volumes=other_volumes,
         pages_dir=str(base / _optional_path(ed, "pages", where, "pages")),
         templates_dir=str(base / ed["templates"]) if _optional_path(ed, "templates", where, "") else "",
+        documents=_documents(raw, where),
     )
+
+
+def _documents(raw: dict, where: _Where) -> tuple[DocumentFacts, ...]:
+    table = raw.get("documents", {})
+    if not isinstance(table, dict):
+        raise EditionError(Location(where.path), "[documents] must hold one table per document, as [documents.d156]")
+    facts = []
+    for doc_id, entry in table.items():
+        tname = f"documents.{doc_id}"
+        if not re.fullmatch(r"d\d+", doc_id) or not isinstance(entry, dict):
+            raise EditionError(where.table(tname), f"[{tname}]: a document id is 'd' and its number, as d156")
+        date = entry.get("date", "")
+        date = date.isoformat() if hasattr(date, "isoformat") else date
+        if date and not (isinstance(date, str) and _DATE.fullmatch(date)):
+            raise EditionError(where.key(tname, "date"), f"[{tname}] date must be a date such as 1982-04-05")
+        place = entry.get("place", "")
+        if not isinstance(place, str):
+            raise EditionError(where.key(tname, "place"), f"[{tname}] place must be a string")
+        facts.append(DocumentFacts(doc_id, place, date))
+    return tuple(facts)
 
 
 def _optional_path(table: dict, key: str, where: _Where, default: str) -> str:

@@ -100,3 +100,29 @@ def subject(doc: Document) -> list:
     return []
 
 
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def with_dateline(doc: Document, place: str, when: str) -> Document:
+    """The document with a dateline (``opener/dateline``) after its head, as the
+    printed volume gives it; the text format has none (rule 12), so the editor
+    states it in the config.  A document that has a dateline keeps its own."""
+    from dataclasses import replace
+
+    from .model import Span, Text
+
+    if dateline(doc) is not None or not (place or when):
+        return doc
+    parts: list = []
+    if place:
+        parts.append(Span("placeName", (Text(place),)))
+    if when:
+        year, month, day = when.split("-")
+        if parts:
+            parts.append(Text(", "))
+        parts.append(Span("date", (Text(f"{_MONTHS[int(month) - 1]} {int(day)}, {year}"),), (("when", when),)))
+    opener = Container("opener", (Para("dateline", tuple(parts)),))
+    return replace(doc, blocks=(opener, *doc.blocks))

@@ -172,12 +172,26 @@ class Edition:
     other_volumes: tuple[Volume, ...] = ()
     pages_dir: str = ""  # Markdown pages: index.md (the home page's introduction), about.md…
     templates_dir: str = ""  # the editor's own templates, searched before the built-in ones
+    documents: tuple["DocumentFacts", ...] = ()
+
+    def facts(self, doc_id: str) -> "DocumentFacts | None":
+        return next((f for f in self.documents if f.id == doc_id), None)
 
     def volume_by_id(self, volume_id: str) -> Volume:
         for vol in (self.volume, *self.other_volumes):
             if vol.id == volume_id:
                 return vol
         raise KeyError(volume_id)
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the editor states about a document that its text does not carry
+    (``[documents.d156]`` in the config): the dateline of the printed volume."""
+
+    id: str
+    place: str = ""
+    date: str = ""  # ISO YYYY-MM-DD
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import encode, markings, prose, render, seeds, tei, teiwrite, totext
+from . import docinfo, encode, markings, prose, render, seeds, tei, teiwrite, totext
 from .errors import EditionError, Location
 from .model import Document, Edition
 from .write import SiteWriter
@@ -34,7 +34,13 @@ def encode_source(source: seeds.SourceText) -> Document:
 
 def encode_file(path: str | Path, edition: Edition) -> bytes:
     """Read one text, encode it, and return the standalone TEI file's bytes."""
-    return teiwrite.to_bytes(encode_source(seeds.read_text(path)), edition)
+    return teiwrite.to_bytes(with_facts(encode_source(seeds.read_text(path)), edition), edition)
+
+
+def with_facts(doc: Document, edition: Edition) -> Document:
+    """Add what the editor states of the document in the config (its dateline)."""
+    facts = edition.facts(doc.xml_id)
+    return docinfo.with_dateline(doc, facts.place, facts.date) if facts else doc
 
 
 def text_of_tei(path: str | Path) -> str:
@@ -42,12 +48,12 @@ def text_of_tei(path: str | Path) -> str:
     return "\n\n\n".join(totext.render(doc) for doc in tei.read_documents(path))
 
 
-def read_seed(path: str) -> list[Document]:
+def read_seed(path: str, edition: Edition) -> list[Document]:
     """A seed is one of our plain texts (encoded here) or a TEI file (ours or official FRUS)."""
     if path.endswith(".xml"):
         return [markings.recognise(doc) for doc in tei.read_documents(path)]
     if path.endswith(".txt"):
-        return [encode_source(seeds.read_text(path))]
+        return [with_facts(encode_source(seeds.read_text(path)), edition)]
     raise EditionError(Location(path), "a text must be a plain-text document (.txt) or a TEI file (.xml)")
 
 
@@ -69,11 +75,11 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
     """Build the whole site into ``site``; on any error the previous site stays as it was."""
     started = time.perf_counter()
     if not edition.texts:
-        raise EditionError(Location(edition.config_path), "the config lists no texts ([edition] texts)")
+        raise EditionError(Location(edition.config_path), "no texts: list them in [edition] texts, or put .txt and .xml files beside the config")
     entries: list[render.Entry] = []
     seen: dict[tuple[str, str], str] = {}
     for k, seed in enumerate(edition.texts, start=1):
-        for doc in read_seed(seed.path):
+        for doc in read_seed(seed.path, edition):
             key = (seed.volume, doc.xml_id)
             if key in seen:
                 raise EditionError(

@@ -15,6 +15,7 @@ from lxml import etree
 
 from . import markings
 from .docinfo import archival_source, classification, document_title, page_range
+from .docinfo import date as docinfo_date
 from .model import (
     Block, Container, Document, Edition, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span,
     Table, Text, document_inlines, source_note, spans,
@@ -32,7 +33,7 @@ _ELEMENT_ONLY = {
     "encodingDesc", "refsDecl", "classDecl", "taxonomy", "category", "profileDesc", "textClass",
     "revisionDesc", "text", "body", "div", "list", "opener", "closer", "table", "row", "availability",
     "citeStructure", "langUsage", "respStmt", "editorialDecl", "projectDesc", "bibl", "listBibl",
-    "msDesc", "msIdentifier", "postscript", "quote",
+    "msDesc", "msIdentifier", "postscript", "quote", "creation",
 }
 
 
@@ -245,6 +246,10 @@ def header(doc: Document, edition: Edition):
             _el("catDesc", None, markings.LABELS[cat], parent=category)
 
     profile = _el("profileDesc", parent=h)
+    when = docinfo_date(doc)
+    if when:
+        creation = _el("creation", parent=profile)
+        _el("date", {"when": when}, when, parent=creation)
     lang = _el("langUsage", parent=profile)
     _el("language", {"ident": "en"}, "English", parent=lang)
     level = classification(doc)

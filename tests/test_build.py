@@ -19,7 +19,7 @@ from .conftest import FIXTURES, ROOT, SEED
 def _edition_with(tmp_path: Path, texts: list[Path]):
     cfg = (ROOT / "seeds" / "edition.toml").read_text(encoding="utf-8")
     listed = ", ".join(f'"{t}"' for t in texts)
-    cfg = cfg.replace('texts = ["frus1981-88v03-d156.txt"]', f"texts = [{listed}]")
+    cfg = cfg.replace("[edition]\n", f"[edition]\ntexts = [{listed}]\n", 1)
     path = tmp_path / "edition.toml"
     path.write_text(cfg, encoding="utf-8")
     return config.load(path)

@@ -106,7 +106,8 @@ D156 = [
     ("string(//a[@class='pb-label']/@href)", "#pg_524"),
     ("count(//p[@id='d156p4']//span[@id='pg_524'])", 1.0),
     ("normalize-space(//p[@class='subject'])", "Subject: When to Negotiate with the Soviet Union"),
-    ("string(//p[@id='d156p3']//a[@class='src']/@href)", "d156-source.html#L105"),
+    ("normalize-space(//p[@class='dateline'])", "Washington, April 5, 1982"),
+    ("string(//p[@class='dateline']/time/@datetime)", "1982-04-05"),
     ("string(//a[text()='TEI P5 file']/@href)", "d156.xml"),
     ("string(//a[text()='Plain text']/@href)", "d156.txt"),
     ("string(//a[text()='TEI source view']/@href)", "d156-source.html"),
@@ -127,11 +128,20 @@ def test_d156_page_xpath_table(d156_page, xpath, expected):
     assert d156_page.xpath(xpath) == expected
 
 
-def test_source_view_links_back_to_the_paragraph(site):
-    tree = lxml.html.parse(str(site / "frus1981-88v03" / "d156-source.html"))
-    line = tree.xpath("//span[@id='L105']")[0]
-    assert line.xpath("string(.//span[@class='back']/a/@href)") == "d156.html#d156p3"
-    assert "d156p3" in line.text_content()
+def _line_of(tei: Path, xml_id: str) -> int:
+    return next(n for n, line in enumerate(tei.read_text(encoding="utf-8").split("\n"), 1) if f'xml:id="{xml_id}"' in line)
+
+
+@pytest.mark.parametrize("xml_id, label", [("d156p3", "¶3"), ("d156fn1", "note 1"), ("pg_524", "page 524")])
+def test_reading_page_and_source_view_link_to_each_other(site, xml_id, label):
+    folder = site / "frus1981-88v03"
+    line = _line_of(folder / "d156.xml", xml_id)
+    page = lxml.html.parse(str(folder / "d156.html"))
+    assert f"d156-source.html#L{line}" in page.xpath("//a[@class='src']/@href")
+    source = lxml.html.parse(str(folder / "d156-source.html"))
+    row = source.xpath(f"//span[@id='L{line}']")[0]
+    assert (label, f"d156.html#{xml_id}") in [(a.text, a.get("href")) for a in row.xpath(".//span[@class='back']/a")]
+    assert f'xml:id="{xml_id}"' in row.text_content()
 
 
 def test_official_frus_tei_renders_with_its_notes_and_pages(golden_site):
