@@ -120,9 +120,20 @@ def with_dateline(doc: Document, place: str, when: str) -> Document:
     if place:
         parts.append(Span("placeName", (Text(place),)))
     if when:
-        year, month, day = when.split("-")
         if parts:
             parts.append(Text(", "))
-        parts.append(Span("date", (Text(f"{_MONTHS[int(month) - 1]} {int(day)}, {year}"),), (("when", when),)))
+        parts.append(Span("date", (Text(human_date(when)),), (("when", when),)))
     opener = Container("opener", (Para("dateline", tuple(parts)),))
     return replace(doc, blocks=(opener, *doc.blocks))
+
+
+def human_date(iso: str | None) -> str:
+    """``1982-04-05`` → ``April 5, 1982`` (as FRUS prints dates); shorter ISO dates as far as they go."""
+    if not iso:
+        return ""
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{_MONTHS[int(parts[1]) - 1]} {int(parts[2])}, {parts[0]}"
+    if len(parts) == 2:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]

@@ -22,8 +22,9 @@ _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 class ProsePage:
     name: str  # file stem: "about" → about.html
     title: str
-    body: Markup
+    body: Markup  # with its title as <h1>
     source: str
+    text: Markup  # without the title, for a page that supplies its own heading
 
 
 def render(text: str) -> Markup:
@@ -42,7 +43,8 @@ def read_page(path: Path) -> ProsePage:
             raise EditionError(Location(str(path), number), "a page must start with its title, as in '# About this edition'")
     if not title:
         raise EditionError(Location(str(path)), "a page must start with its title, as in '# About this edition'")
-    return ProsePage(path.stem, title, render(text), str(path))
+    rest = text.split("\n", number)[-1] if "\n" in text else ""
+    return ProsePage(path.stem, title, render(text), str(path), render(rest))
 
 
 def read_pages(folder: str) -> list[ProsePage]:

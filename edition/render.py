@@ -101,19 +101,20 @@ class Site:
 
     def _index(self) -> bytes:
         page = urls.INDEX
-        intro = next((p.body for p in self.pages if p.name == "index"), Markup(""))
+        intro_page = next((p for p in self.pages if p.name == "index"), None)
         rows = []
         for entry in self.entries:
             rows.append({
                 "n": entry.doc.n,
                 "title": teiwrite.document_title(entry.doc),
                 "date": docinfo.date(entry.doc),
+                "date_text": docinfo.human_date(docinfo.date(entry.doc)),
                 "classification": docinfo.classification_label(entry.doc),
                 "href": urls.href(page, entry.page),
                 "volume": entry.volume,
             })
         context = self._common(page, self.edition.title, f"{self.edition.title}: reading edition of FRUS documents")
-        return self._render("index.html", intro=intro, documents=rows, **context)
+        return self._render("index.html", intro=intro_page, documents=rows, **context)
 
     def _prose(self, prose: ProsePage) -> bytes:
         page = urls.prose_page(prose.name)
