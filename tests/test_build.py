@@ -128,3 +128,20 @@ def test_serve_binds_loopback_serves_the_site_and_rebuilds_on_changes(tmp_path):
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_a_large_build_shows_progress_and_its_summary(tmp_path, capsys):
+    from edition import cli
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for n in range(1, 101):
+        (seeds / f"d{n}.txt").write_text(text.replace("156. Memorandum", f"{n}. Memorandum", 1), encoding="utf-8")
+    cfg = (ROOT / "seeds" / "edition.toml").read_text(encoding="utf-8")
+    (seeds / "edition.toml").write_text(cfg.replace("[documents.d156]", "[documents.d1]"), encoding="utf-8")
+    assert cli.main(["build", "--seeds", str(seeds), "--out", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert "read 100/100 seeds" in captured.err
+    assert captured.out.startswith(f"built {tmp_path / 'out'}: 100 documents, 202 pages, 0 warnings in ")
+    assert (tmp_path / "out" / "frus1981-88v03" / "d100.html").is_file()
