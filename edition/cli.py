@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("encode", help="plain-text FRUS document(s) → standalone TEI P5 file(s)")
     e.add_argument("texts", nargs="+", help="plain-text document(s), e.g. seeds/frus1981-88v03-d156.txt")
+    _register_options(e)
     e.add_argument("-o", "--output", help="output file (one input only; '-' for standard output);"
                    " default: _build/tei/<name>.xml")
 
@@ -45,7 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _register_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--persons", action="append", default=[], metavar="FILE",
+                   help="a persons register (TOML, or an official FRUS persons.xml); adds to the config's")
+    p.add_argument("--terms", action="append", default=[], metavar="FILE",
+                   help="a terms register (TOML, or an official FRUS terms.xml); adds to the config's")
+
+
 def _site_options(p: argparse.ArgumentParser) -> None:
+    _register_options(p)
     p.add_argument("--seeds", help="the seeds folder; its edition.toml is the config (default: seeds)")
     p.add_argument("--out", default="_site", help="output folder (default: %(default)s)")
 
@@ -91,13 +100,16 @@ def _run(args) -> int:
         return 1 if failed else 0
 
     config_path = Path(args.seeds) / "edition.toml" if getattr(args, "seeds", None) else args.config
-    edition = config.load(config_path)
+    edition = config.with_registers(config.load(config_path), persons=getattr(args, "persons", []),
+                                    terms=getattr(args, "terms", []))
     if command == "encode":
         if args.output and len(args.texts) > 1:
             raise SystemExit("build.py encode: -o takes one input file only")
         # Encode everything first: one bad file means no file is written.
-        results = [(name, pipeline.encode_file(name, edition)) for name in args.texts]
-        for name, data in results:
+        results = [(name, *pipeline.encode_file(name, edition)) for name in args.texts]
+        for name, data, warnings in results:
+            for warning in warnings:
+                print(warning, file=sys.stderr)
             if args.output == "-":
                 sys.stdout.buffer.write(data)
                 continue

@@ -148,3 +148,75 @@ def compare(ours: Document, official: Document) -> Agreement:
         subject_equal=a.subject == b.subject,
         differences=diffs,
     )
+
+
+# ------------------------------------------------------------------ tagging
+
+_TAG_KINDS = {"persName": ("person", "corresp"), "gloss": ("term", "target"), "placeName": ("place", "corresp")}
+
+
+def tags(doc: Document) -> set[tuple[str, str, str, int, str]]:
+    """Every tagged name: (kind, register id, unit, offset in the unit's words, words).
+
+    A unit is the head, a block of the body (in reading order) or a footnote."""
+    from .model import notes as all_notes
+
+    found: set[tuple[str, str, str, int, str]] = set()
+
+    def unit(content: tuple[Inline, ...], name: str) -> None:
+        offset = 0
+
+        def walk(nodes):
+            nonlocal offset
+            for node in nodes:
+                if isinstance(node, Text):
+                    offset += len(node.text)
+                elif isinstance(node, LineBreak):
+                    offset += 1
+                elif isinstance(node, Span):
+                    start = offset
+                    walk(node.children)
+                    kind = _TAG_KINDS.get(node.kind)
+                    ref = node.attr(kind[1]) if kind else None
+                    if kind and ref:
+                        words = "".join(_texts(node.children))
+                        found.add((kind[0], ref.lstrip("#"), name, start, words))
+
+        walk(content)
+
+    def blocks(items, prefix: str, counter: list[int]) -> None:
+        for block in items:
+            if isinstance(block, Para) and block.kind == "dateline":
+                continue  # not in the text format, so not in ours
+            if isinstance(block, Para):
+                counter[0] += 1
+                unit(block.content, f"{prefix}{counter[0]}")
+            elif isinstance(block, ListBlock):
+                if block.head is not None:
+                    counter[0] += 1
+                    unit(block.head, f"{prefix}{counter[0]}")
+                for item in block.items:
+                    counter[0] += 1
+                    unit(item.content, f"{prefix}{counter[0]}")
+                    blocks(item.sublists, prefix, counter)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row:
+                        counter[0] += 1
+                        unit(cell, f"{prefix}{counter[0]}")
+            elif isinstance(block, Container):
+                blocks(block.children, prefix, counter)
+
+    unit(doc.head, "head")
+    blocks(doc.blocks, "block", [0])
+    for note in all_notes(doc):
+        blocks(note.blocks, f"note{note.n}.", [0])
+    return found
+
+
+def _texts(nodes):
+    for node in nodes:
+        if isinstance(node, Text):
+            yield node.text
+        elif isinstance(node, Span):
+            yield from _texts(node.children)

@@ -102,7 +102,7 @@ def _people(table: dict, tname: str, key: str, where: _Where) -> tuple[Person, .
     return tuple(people)
 
 
-def _volume(vol: dict, where: _Where, tname: str) -> Volume:
+def _volume(vol: dict, where: _Where, tname: str, base: Path) -> Volume:
     volume_id = _string(vol, tname, "id", where)
     if not _VOLUME_ID.fullmatch(volume_id):
         raise EditionError(
@@ -124,16 +124,17 @@ def _volume(vol: dict, where: _Where, tname: str) -> Volume:
         place=_string(vol, tname, "place", where),
         year=_string(vol, tname, "year", where),
         online=_string(vol, tname, "online", where) if vol.get("online") is not None else "",
+        registers=_registers(vol, where, tname, base),
     )
 
 
 def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
     ed = _table(raw, "edition", where)
-    volume = _volume(_table(raw, "volume", where), where, "volume")
+    volume = _volume(_table(raw, "volume", where), where, "volume", base)
     others = raw.get("volumes", [])
     if not isinstance(others, list) or not all(isinstance(v, dict) for v in others):
         raise EditionError(Location(where.path), "[[volumes]] must be tables, one per further volume")
-    other_volumes = tuple(_volume(v, where, "volumes") for v in others)
+    other_volumes = tuple(_volume(v, where, "volumes", base) for v in others)
     known = {volume.id} | {v.id for v in other_volumes}
     date = ed.get("date")
     date = date.isoformat() if hasattr(date, "isoformat") else date
@@ -180,7 +181,40 @@ def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
         pages_dir=str(base / _optional_path(ed, "pages", where, "pages")),
         templates_dir=str(base / ed["templates"]) if _optional_path(ed, "templates", where, "") else "",
         documents=_documents(raw, where),
+        resolve=_resolve(raw.get("tagging", {}), where, "tagging"),
+        skip=_skip(raw.get("tagging", {}), where, "tagging"),
     )
+
+
+_KIND_KEYS = {"persons": "person", "terms": "term", "places": "place"}
+
+
+def _registers(vol: dict, where: _Where, tname: str, base: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The volume's registers: ``persons``, ``terms``, ``places`` (a file or a list)."""
+    out = []
+    for key, kind in _KIND_KEYS.items():
+        if key not in vol:
+            continue
+        value = vol[key]
+        files = [value] if isinstance(value, str) else value
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            raise EditionError(where.key(tname, key), f"[{tname}] {key} must be a file name or a list of them")
+        out.append((kind, tuple(str(base / f) for f in files)))
+    return tuple(out)
+
+
+def _resolve(table: dict, where: _Where, tname: str) -> tuple[tuple[str, str], ...]:
+    value = table.get("resolve", {}) if isinstance(table, dict) else {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise EditionError(where.key(tname, "resolve"), f"[{tname}] resolve maps a name form to a register id, as {{ Reagan = \"p_RRW_1\" }}")
+    return tuple(value.items())
+
+
+def _skip(table: dict, where: _Where, tname: str) -> tuple[str, ...]:
+    value = table.get("skip", []) if isinstance(table, dict) else []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise EditionError(where.key(tname, "skip"), f"[{tname}] skip must be a list of name forms")
+    return tuple(value)
 
 
 def _documents(raw: dict, where: _Where) -> tuple[DocumentFacts, ...]:
@@ -199,7 +233,7 @@ def _documents(raw: dict, where: _Where) -> tuple[DocumentFacts, ...]:
         place = entry.get("place", "")
         if not isinstance(place, str):
             raise EditionError(where.key(tname, "place"), f"[{tname}] place must be a string")
-        facts.append(DocumentFacts(doc_id, place, date))
+        facts.append(DocumentFacts(doc_id, place, date, _resolve(entry, where, tname), _skip(entry, where, tname)))
     return tuple(facts)
 
 
@@ -208,3 +242,15 @@ def _optional_path(table: dict, key: str, where: _Where, default: str) -> str:
     if not isinstance(value, str):
         raise EditionError(where.key("edition", key), f"[edition] {key} must be a folder path")
     return value
+
+
+def with_registers(edition: Edition, persons=(), terms=()) -> Edition:
+    """The edition with registers given on the command line added to the main volume's."""
+    import dataclasses
+
+    merged = dict(edition.volume.registers)
+    for kind, files in (("person", tuple(persons)), ("term", tuple(terms))):
+        if files:
+            merged[kind] = tuple(merged.get(kind, ())) + files
+    volume = dataclasses.replace(edition.volume, registers=tuple(merged.items()))
+    return dataclasses.replace(edition, volume=volume)

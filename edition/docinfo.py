@@ -102,6 +102,7 @@ def subject(doc: Document) -> list:
 
 
 
+EDITION_EDITOR = "edition-editor"  # xml:id of the edition's editor in the TEI header
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 
@@ -123,7 +124,8 @@ def with_dateline(doc: Document, place: str, when: str) -> Document:
         if parts:
             parts.append(Text(", "))
         parts.append(Span("date", (Text(human_date(when)),), (("when", when),)))
-    opener = Container("opener", (Para("dateline", tuple(parts)),))
+    # resp: the dateline is the edition's (from the printed volume), not the text's
+    opener = Container("opener", (Para("dateline", tuple(parts), attrs=(("resp", f"#{EDITION_EDITOR}"),)),))
     return replace(doc, blocks=(opener, *doc.blocks))
 
 

@@ -46,6 +46,14 @@ class Context:
     online: str = ""  # the volume on history.state.gov, for documents not in the site
     warnings: list[str] = field(default_factory=list)
     paragraph_numbers: dict[str, int] = field(default_factory=dict)
+    registers: object = None  # registers.Registers of the document's volume
+    register_pages: dict[str, str] = field(default_factory=dict)  # kind → page path
+    undefined: dict[str, list[int]] = field(default_factory=dict)  # ref → [first line, count]
+
+    def unresolved_warnings(self) -> None:
+        for ref, (line, count) in sorted(self.undefined.items(), key=lambda kv: kv[1][0]):
+            more = f" (and {count - 1} more places)" if count > 1 else ""
+            self.warn(line, f"{ref} is defined by no register of this volume{more}; the name is shown as plain text")
 
     def warn(self, line: int, message: str) -> None:
         text = f"{self.doc.source}:{line or 1}: warning: {message}"
@@ -122,7 +130,11 @@ def _span(span: Span, ctx: Context, plain_links: bool) -> Markup:
         return inner
     if kind == "ref":
         href = None if plain_links else _ref_href(span.attr("target") or "", ctx)
-        return Markup('<a href="{}">{}</a>').format(href, inner) if href else inner
+        if href:  # names inside a link are not links themselves
+            return Markup('<a href="{}">{}</a>').format(href, inline(span.children, ctx, plain_links=True))
+        return inner
+    if kind in _NAME_ATTR and span.attr(_NAME_ATTR[kind]):
+        return _name(span, inner, ctx, plain_links)
     if kind in _PHRASES:
         tag, cls = _PHRASES[kind]
         if tag is None:
@@ -131,6 +143,26 @@ def _span(span: Span, ctx: Context, plain_links: bool) -> Markup:
         return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attrs, inner)
     ctx.warn(span.line, f"<{kind}> is not an element the renderer knows; its text is shown as plain text")
     return inner
+
+
+_NAME_ATTR = {"persName": "corresp", "gloss": "target", "placeName": "corresp"}
+_NAME_CLASS = {"person": "person", "term": "term", "place": "place"}
+
+
+def _name(span: Span, inner: Markup, ctx: Context, plain_links: bool) -> Markup:
+    """A tagged name: a link to its register entry, describing itself on hover and focus."""
+    ref = span.attr(_NAME_ATTR[span.kind]) or ""
+    entry = ctx.registers.by_id(ref.lstrip("#")) if ctx.registers is not None else None
+    if entry is None or entry.kind not in ctx.register_pages:
+        first = ctx.undefined.setdefault(ref, [span.line, 0])
+        first[1] += 1
+        return inner
+    desc = f"{entry.display}: {entry.description}" if entry.description else entry.display
+    cls = _NAME_CLASS[entry.kind]
+    if plain_links:
+        return Markup('<span class="{}">{}</span>').format(cls, inner)
+    href = urls.href(ctx.page, ctx.register_pages[entry.kind], entry.id)
+    return Markup('<a class="{} name" href="{}" data-desc="{}">{}</a>').format(cls, href, desc, inner)
 
 
 def _marking(span: Span, inner: Markup) -> Markup:

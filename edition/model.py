@@ -153,6 +153,7 @@ class Volume:
     place: str
     year: str
     online: str = ""  # base URL of the volume on the Office of the Historian's site
+    registers: tuple[tuple[str, tuple[str, ...]], ...] = ()  # kind → register files (persons, terms, places)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,8 @@ class Edition:
     pages_dir: str = ""  # Markdown pages: index.md (the home page's introduction), about.md…
     templates_dir: str = ""  # the editor's own templates, searched before the built-in ones
     documents: tuple["DocumentFacts", ...] = ()
+    resolve: tuple[tuple[str, str], ...] = ()  # tagging rules for every document
+    skip: tuple[str, ...] = ()
 
     def facts(self, doc_id: str) -> "DocumentFacts | None":
         return next((f for f in self.documents if f.id == doc_id), None)
@@ -192,6 +195,8 @@ class DocumentFacts:
     id: str
     place: str = ""
     date: str = ""  # ISO YYYY-MM-DD
+    resolve: tuple[tuple[str, str], ...] = ()  # tagging: form → register id, for this document
+    skip: tuple[str, ...] = ()  # tagging: forms never tagged in this document
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import docinfo, encode, markings, prose, render, seeds, tei, teiwrite, totext
-from .errors import EditionError, Location
-from .model import Document, Edition
+from . import docinfo, encode, markings, prose, registers, render, seeds, tagging, tei, teiwrite, totext
+from .errors import EditionError, Location, warning_text
+from .model import Document, Edition, Volume
 from .write import SiteWriter
 
 _FILE_DOC = re.compile(r"(?:^|-)d(\d+)$")
@@ -32,9 +32,38 @@ def encode_source(source: seeds.SourceText) -> Document:
     return dataclasses.replace(doc, source=source.path)
 
 
-def encode_file(path: str | Path, edition: Edition) -> bytes:
-    """Read one text, encode it, and return the standalone TEI file's bytes."""
-    return teiwrite.to_bytes(with_facts(encode_source(seeds.read_text(path)), edition), edition)
+def load_registers(volume: Volume) -> registers.Registers:
+    return registers.load({kind: list(files) for kind, files in volume.registers})
+
+
+def encode_text_seed(path: str | Path, edition: Edition, regs: registers.Registers) -> tuple[Document, list[str]]:
+    """One plain text → the document model: encoded, given its facts, names tagged.
+    Returns the warnings too (names the registers leave ambiguous)."""
+    source = seeds.read_text(path)
+    doc = with_facts(encode_source(source), edition)
+    facts = edition.facts(doc.xml_id)
+    rules = tagging.Rules(edition.resolve, edition.skip).merged(
+        tagging.Rules(facts.resolve, facts.skip) if facts else None)
+    doc, ambiguities = tagging.tag(doc, regs, rules)
+    warnings = []
+    for amb in ambiguities:
+        where = _occurrence(source, amb.form, amb.occurrence)
+        choices = " or ".join(f"{i} ({regs.by_id(i).name})" for i in amb.ids)
+        warnings.append(warning_text(where, f"'{amb.form}' could be {choices}; left untagged"
+                                            f" (choose one with resolve = {{ \"{amb.form}\" = \"…\" }})"))
+    return doc, warnings
+
+
+def _occurrence(source: seeds.SourceText, form: str, k: int) -> Location:
+    matches = list(re.finditer(rf"(?<![\w’'-]){re.escape(form)}(?![\w-])", source.text))
+    offset = matches[min(k, len(matches)) - 1].start() if matches else 0
+    return source.location(offset)
+
+
+def encode_file(path: str | Path, edition: Edition) -> tuple[bytes, list[str]]:
+    """Read one text, encode it, and return the standalone TEI file's bytes (and warnings)."""
+    doc, warnings = encode_text_seed(path, edition, load_registers(edition.volume))
+    return teiwrite.to_bytes(doc, edition), warnings
 
 
 def with_facts(doc: Document, edition: Edition) -> Document:
@@ -48,12 +77,14 @@ def text_of_tei(path: str | Path) -> str:
     return "\n\n\n".join(totext.render(doc) for doc in tei.read_documents(path))
 
 
-def read_seed(path: str, edition: Edition) -> list[Document]:
-    """A seed is one of our plain texts (encoded here) or a TEI file (ours or official FRUS)."""
+def read_seed(path: str, edition: Edition, regs: registers.Registers) -> tuple[list[Document], list[str]]:
+    """A seed is one of our plain texts (encoded here) or a TEI file (ours or official FRUS,
+    tagged already and not tagged again)."""
     if path.endswith(".xml"):
-        return [markings.recognise(doc) for doc in tei.read_documents(path)]
+        return [markings.recognise(doc) for doc in tei.read_documents(path)], []
     if path.endswith(".txt"):
-        return [with_facts(encode_source(seeds.read_text(path)), edition)]
+        doc, warnings = encode_text_seed(path, edition, regs)
+        return [doc], warnings
     raise EditionError(Location(path), "a text must be a plain-text document (.txt) or a TEI file (.xml)")
 
 
@@ -78,8 +109,13 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
         raise EditionError(Location(edition.config_path), "no texts: list them in [edition] texts, or put .txt and .xml files beside the config")
     entries: list[render.Entry] = []
     seen: dict[tuple[str, str], str] = {}
+    volumes = (edition.volume, *edition.other_volumes)
+    regs = {vol.id: load_registers(vol) for vol in volumes}
+    warnings: list[str] = []
     for k, seed in enumerate(edition.texts, start=1):
-        for doc in read_seed(seed.path, edition):
+        docs, seed_warnings = read_seed(seed.path, edition, regs[seed.volume])
+        warnings.extend(seed_warnings)
+        for doc in docs:
             key = (seed.volume, doc.xml_id)
             if key in seen:
                 raise EditionError(
@@ -92,7 +128,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
             progress(f"read {k}/{len(edition.texts)} seeds")
     entries.sort(key=lambda e: (_volume_order(edition, e.volume.id), _number(e.doc.n)))
     pages = prose.read_pages(edition.pages_dir)
-    site_pages = render.Site(edition, entries, pages)
+    site_pages = render.Site(edition, entries, pages, {v: r for v, r in regs.items() if r.entries})
     writer = SiteWriter(site)
     try:
         html = 0
@@ -104,7 +140,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
         writer.abandon()
         raise
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
-                       tuple(site_pages.warnings), time.perf_counter() - started)
+                       tuple(warnings + site_pages.warnings), time.perf_counter() - started)
 
 
 def _volume_order(edition: Edition, volume_id: str) -> int:

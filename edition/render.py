@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup
 
 from . import docinfo, highlight, markup, teiwrite, totext, urls
+from . import registers as registers_mod
 from .model import Document, Edition, Note, Para, Volume, notes, source_note
 from .prose import ProsePage
 
@@ -48,13 +49,24 @@ def environment(edition: Edition) -> Environment:
     )
 
 
+REGISTER_TITLES = {"person": "Persons", "term": "Abbreviations and terms", "place": "Places"}
+
+
 class Site:
-    def __init__(self, edition: Edition, entries: list[Entry], pages: list[ProsePage]):
+    def __init__(self, edition: Edition, entries: list[Entry], pages: list[ProsePage], registers: dict | None = None):
         self.edition = edition
         self.entries = entries
         self.pages = pages
+        self.registers = registers or {}  # volume id → Registers
         self.env = environment(edition)
         self.warnings: list[str] = []
+        self.occurrences: dict[str, list] = {}  # volume id → [(entry, occurrence)]
+
+    def _register_pages(self, volume_id: str) -> dict[str, str]:
+        regs = self.registers.get(volume_id)
+        if regs is None:
+            return {}
+        return {kind: urls.register(volume_id, kind) for kind in REGISTER_TITLES if regs.of_kind(kind)}
 
     # -- helpers shared by every page -------------------------------------
 
@@ -70,6 +82,9 @@ class Site:
             "static": lambda name: link(urls.static(name)),
             "home": link(urls.INDEX),
             "nav_pages": [(p.title, link(urls.prose_page(p.name))) for p in self.pages if p.name != "index"],
+            "register_links": [(REGISTER_TITLES[kind], link(path)) for vol in self.registers
+                               for kind, path in self._register_pages(vol).items()
+                               if vol == self.edition.volume.id],
             "page_path": page,
         }
 
@@ -80,6 +95,7 @@ class Site:
 
     def files(self):
         yield from self._documents()
+        yield from self._registers()
         yield urls.INDEX, self._index(), self.edition.config_path
         for page in self.pages:
             if page.name != "index":
@@ -140,11 +156,15 @@ class Site:
                 doc=doc, page=entry.page, volume=vol.id, source_page=urls.source_view(vol.id, doc.xml_id),
                 source_lines=lines, documents=known[vol.id], online=vol.online,
                 paragraph_numbers=markup.number_paragraphs(doc),
+                registers=self.registers.get(vol.id), register_pages=self._register_pages(vol.id),
             )
+            found = registers_mod.occurrences(doc, ctx.paragraph_numbers)
+            self.occurrences.setdefault(vol.id, []).extend((entry, occ) for occ in found)
             previous = self.entries[k - 1] if k > 0 else None
             following = self.entries[k + 1] if k + 1 < len(self.entries) else None
             yield entry.page, self._reading(entry, ctx, previous, following), entry.source
             yield ctx.source_page, self._source_view(entry, ctx, tei_bytes), entry.source
+            ctx.unresolved_warnings()
             self.warnings.extend(w for w in ctx.warnings if w not in self.warnings)
 
     def _reading(self, entry: Entry, ctx: markup.Context, previous: Entry | None, following: Entry | None) -> bytes:
@@ -155,6 +175,7 @@ class Site:
         footnotes = [n for n in notes(doc) if n is not source]
         pages = docinfo.page_range(doc)
         context = self._common(page, f"{doc.n}. {title}", _description(doc, vol, title))
+        in_document = self._names_in(doc, ctx)
         return self._render(
             "document.html",
             doc=doc,
@@ -173,8 +194,48 @@ class Site:
             text_href=urls.href(page, urls.text_download(vol.id, doc.xml_id)),
             source_href=urls.href(page, ctx.source_page),
             online=f"{vol.online.rstrip('/')}/{doc.xml_id}" if vol.online else "",
+            names=in_document,
             **context,
         )
+
+    def _names_in(self, doc: Document, ctx: markup.Context) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The panel "in this document": per kind, each entry once, linked to the register."""
+        regs = ctx.registers
+        if regs is None:
+            return []
+        seen: dict[str, list] = {}
+        for occ in registers_mod.occurrences(doc, ctx.paragraph_numbers):
+            entry = regs.by_id(occ.entry_id)
+            if entry is None or entry.kind not in ctx.register_pages:
+                continue
+            group = seen.setdefault(entry.kind, [])
+            href = urls.href(ctx.page, ctx.register_pages[entry.kind], entry.id)
+            if (entry.display, href) not in group:
+                group.append((entry.display, href))
+        return [(REGISTER_TITLES[kind], sorted(seen[kind])) for kind in REGISTER_TITLES if kind in seen]
+
+    def _registers(self):
+        for vol_id, regs in self.registers.items():
+            pages = self._register_pages(vol_id)
+            if not pages:
+                continue
+            vol = self.edition.volume_by_id(vol_id)
+            for kind, page in pages.items():
+                rows = []
+                for reg in sorted(regs.of_kind(kind), key=lambda e: e.name.lower()):
+                    places = []
+                    for entry, occ in self.occurrences.get(vol_id, []):
+                        if occ.entry_id == reg.id:
+                            label = f"Document {entry.doc.n}, {occ.label}"
+                            link = (label, urls.href(page, entry.page, occ.anchor))
+                            if link not in places:
+                                places.append(link)
+                    rows.append({"entry": reg, "places": places})
+                title = f"{REGISTER_TITLES[kind]}: {vol.subseries}, Volume {vol.number}"
+                context = self._common(page, title, f"{title}, with every place where each is named")
+                others = [(REGISTER_TITLES[k], urls.href(page, p)) for k, p in pages.items() if k != kind]
+                yield page, self._render("register.html", rows=rows, volume=vol, others=others, **context), \
+                    self.edition.config_path
 
     def _source_view(self, entry: Entry, ctx: markup.Context, tei_bytes: bytes) -> bytes:
         doc, page = entry.doc, ctx.source_page
@@ -215,7 +276,12 @@ def _is_dateline_opener(block) -> bool:
 
 def _dateline(doc: Document, ctx: markup.Context) -> Markup | None:
     line = docinfo.dateline(doc)
-    return markup.inline(line.content, ctx) if line else None
+    if line is None:
+        return None
+    html = markup.inline(line.content, ctx)
+    if line.attr("resp") == f"#{docinfo.EDITION_EDITOR}":
+        html += Markup(' <span class="supplied">(dateline supplied by the editor from the printed volume)</span>')
+    return html
 
 
 def _note_html(note: Note, ctx: markup.Context) -> dict:

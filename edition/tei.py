@@ -160,7 +160,7 @@ def _blocks(el, ctx: _Ctx) -> list[Block]:
     if local == "note" and el.get("n") is None:
         return [Para("label", _normalise(_content(el, ctx)), None, _keep(el, "rend", "type"))]
     if local in _PARAS:
-        return [Para(_PARAS[local], _normalise(_content(el, ctx)), None, _keep(el, "rend", "type"), el.sourceline or 0)]
+        return [Para(_PARAS[local], _normalise(_content(el, ctx)), None, _keep(el, "rend", "type", "resp"), el.sourceline or 0)]
     if local == "list":
         return [_list(el, ctx)]
     if local == "table":

@@ -15,6 +15,7 @@ from lxml import etree
 
 from . import markings
 from .docinfo import archival_source, classification, document_title, page_range
+from .docinfo import EDITION_EDITOR
 from .docinfo import date as docinfo_date
 from .model import (
     Block, Container, Document, Edition, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span,
@@ -165,8 +166,9 @@ def header(doc: Document, edition: Edition):
     title_stmt = _el("titleStmt", parent=file_desc)
     _el("title", {"type": "complete"}, title, parent=title_stmt)
     _el("title", {"type": "volume", "level": "m"}, vol.title, parent=title_stmt)
-    for person in edition.editors:
-        _el("editor", {"role": "edition"}, person.name, parent=title_stmt)
+    for k, person in enumerate(edition.editors):
+        _el("editor", {"role": "edition", XML_ID: EDITION_EDITOR if k == 0 else f"{EDITION_EDITOR}-{k + 1}"},
+            person.name, parent=title_stmt)
     for person in vol.editors:
         _el("editor", {"role": _role(person.role)}, person.name, parent=title_stmt)
     resp = _el("respStmt", parent=title_stmt)

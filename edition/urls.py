@@ -31,6 +31,14 @@ def source_view(volume: str, doc_id: str) -> str:
     return f"{volume}/{doc_id}-source.html"
 
 
+REGISTER_PAGES = {"person": "persons", "term": "terms", "place": "places"}
+
+
+def register(volume: str, kind: str) -> str:
+    """``frus1981-88v03/persons.html``: the volume's register of one kind."""
+    return f"{volume}/{REGISTER_PAGES[kind]}.html"
+
+
 def prose_page(name: str) -> str:
     return f"{name}.html"
 

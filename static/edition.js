@@ -40,8 +40,10 @@
     return copy;
   }
   function show(link) {
-    var content = noteContent(link.dataset.note);
+    var content = link.dataset.desc ? document.createTextNode(link.dataset.desc) : noteContent(link.dataset.note);
     if (!content) return;
+    var wrap = document.createElement("p");
+    if (link.dataset.desc) { wrap.appendChild(content); content = wrap; }
     popover.replaceChildren(content);
     popover.hidden = false;
     var box = link.getBoundingClientRect();
@@ -57,7 +59,7 @@
     if (current) current.removeAttribute("aria-describedby");
     current = null;
   }
-  document.querySelectorAll("a.fnref").forEach(function (link) {
+  document.querySelectorAll("a.fnref, a.name[data-desc]").forEach(function (link) {
     var touched = false;
     link.addEventListener("mouseenter", function () { show(link); });
     link.addEventListener("mouseleave", hide);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,8 @@ def _edition_with(tmp_path: Path, texts: list[Path]):
     cfg = cfg.replace("[edition]\n", f"[edition]\ntexts = [{listed}]\n", 1)
     path = tmp_path / "edition.toml"
     path.write_text(cfg, encoding="utf-8")
+    if not (tmp_path / "registers").exists():
+        shutil.copytree(ROOT / "seeds" / "registers", tmp_path / "registers")
     return config.load(path)
 
 
@@ -47,7 +50,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
         pipeline.build_edition(bad, site)
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "edition.toml"]  # no staging left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "edition.toml", "registers"]  # no staging left
 
 
 def test_two_texts_for_one_output_path_are_an_error_naming_both(tmp_path):
@@ -140,8 +143,9 @@ def test_a_large_build_shows_progress_and_its_summary(tmp_path, capsys):
         (seeds / f"d{n}.txt").write_text(text.replace("156. Memorandum", f"{n}. Memorandum", 1), encoding="utf-8")
     cfg = (ROOT / "seeds" / "edition.toml").read_text(encoding="utf-8")
     (seeds / "edition.toml").write_text(cfg.replace("[documents.d156]", "[documents.d1]"), encoding="utf-8")
+    shutil.copytree(ROOT / "seeds" / "registers", seeds / "registers")
     assert cli.main(["build", "--seeds", str(seeds), "--out", str(tmp_path / "out")]) == 0
     captured = capsys.readouterr()
     assert "read 100/100 seeds" in captured.err
-    assert captured.out.startswith(f"built {tmp_path / 'out'}: 100 documents, 202 pages, 0 warnings in ")
+    assert captured.out.startswith(f"built {tmp_path / 'out'}: 100 documents, 205 pages, 0 warnings in ")
     assert (tmp_path / "out" / "frus1981-88v03" / "d100.html").is_file()

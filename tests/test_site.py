@@ -106,7 +106,7 @@ D156 = [
     ("string(//a[@class='pb-label']/@href)", "#pg_524"),
     ("count(//p[@id='d156p4']//span[@id='pg_524'])", 1.0),
     ("normalize-space(//p[@class='subject'])", "Subject: When to Negotiate with the Soviet Union"),
-    ("normalize-space(//p[@class='dateline'])", "Washington, April 5, 1982"),
+    ("normalize-space(//p[@class='dateline'])", "Washington, April 5, 1982 (dateline supplied by the editor from the printed volume)"),
     ("string(//p[@class='dateline']/time/@datetime)", "1982-04-05"),
     ("string(//a[text()='TEI P5 file']/@href)", "d156.xml"),
     ("string(//a[text()='Plain text']/@href)", "d156.txt"),
@@ -171,7 +171,7 @@ def test_unknown_elements_render_their_text_and_warn(tmp_path, capsys):
 def test_build_prints_a_one_line_summary(tmp_path, capsys):
     assert cli.main(["build", "--seeds", str(GOLDEN / "seeds"), "--out", str(tmp_path / "o")]) == 0
     out = capsys.readouterr().out.strip().split("\n")
-    assert len(out) == 1 and out[0].startswith(f"built {tmp_path / 'o'}: 3 documents, 9 pages, 0 warnings in ")
+    assert len(out) == 1 and out[0].startswith(f"built {tmp_path / 'o'}: 3 documents, 11 pages, 0 warnings in ")
 
 
 def test_user_templates_are_searched_first(tmp_path):
