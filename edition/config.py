@@ -179,6 +179,7 @@ def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
         config_path=name,
         other_volumes=other_volumes,
         pages_dir=str(base / _optional_path(ed, "pages", where, "pages")),
+        annotations_dir=str(base / _optional_path(ed, "annotations", where, "annotations")),
         templates_dir=str(base / ed["templates"]) if _optional_path(ed, "templates", where, "") else "",
         documents=_documents(raw, where),
         resolve=_resolve(raw.get("tagging", {}), where, "tagging"),

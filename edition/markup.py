@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from . import markings, urls
 from .model import (
-    Block, Container, Document, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span, Table, Text,
+    Anchor, Block, Container, Document, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span, Table, Text,
 )
 
 # Phrase-level TEI elements and the HTML they become (None: just their words).
@@ -49,6 +49,7 @@ class Context:
     registers: object = None  # registers.Registers of the document's volume
     register_pages: dict[str, str] = field(default_factory=dict)  # kind → page path
     undefined: dict[str, list[int]] = field(default_factory=dict)  # ref → [first line, count]
+    annotation_ends: dict[str, object] = field(default_factory=dict)  # end anchor id → Annotation
 
     def unresolved_warnings(self) -> None:
         for ref, (line, count) in sorted(self.undefined.items(), key=lambda kv: kv[1][0]):
@@ -86,7 +87,23 @@ def _inline(node: Inline, ctx: Context, plain_links: bool) -> Markup:
         return callout(node)
     if isinstance(node, Span):
         return _span(node, ctx, plain_links)
+    if isinstance(node, Anchor):
+        return _anchor(node, ctx, plain_links)
     raise TypeError(node)  # pragma: no cover
+
+
+def _anchor(anchor: Anchor, ctx: Context, plain_links: bool) -> Markup:
+    """The start of annotated words is an invisible anchor; their end carries the
+    annotation's letter, linked to it (and showing it in place with JavaScript)."""
+    ann = ctx.annotation_ends.get(anchor.xml_id)
+    if ann is None:
+        return Markup('<span class="ann-start" id="{}"></span>').format(anchor.xml_id)
+    if plain_links:
+        return Markup('<sup class="annref">{}</sup>').format(ann.n)
+    return Markup(
+        '<a class="annref" id="{id}-ref" href="#{id}" role="doc-noteref" data-note="{id}">'
+        '<sup><span class="visually-hidden"> editorial annotation </span>{n}</sup></a>'
+    ).format(id=ann.xml_id, n=ann.n)
 
 
 def page_marker(pb: PageBreak, ctx: Context) -> Markup:

@@ -37,6 +37,13 @@ class PageBreak:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """``<anchor xml:id="…"/>``: one end of the words an editorial annotation explains."""
+
+    xml_id: str
+
+
+@dataclass(frozen=True)
 class Note:
     """A footnote, standing where its callout stands in the text."""
 
@@ -61,7 +68,7 @@ class Span:
         return dict(self.attrs).get(name)
 
 
-Inline = Union[Text, LineBreak, PageBreak, Note, Span]
+Inline = Union[Text, LineBreak, PageBreak, Note, Span, Anchor]
 
 # ---------------------------------------------------------------------- block
 
@@ -125,9 +132,23 @@ class Document:
     page_before_head: PageBreak | None = None
     attrs: tuple[tuple[str, str], ...] = ()
     source: str = field(default="", compare=False)  # the file it was read from
+    annotations: tuple["Annotation", ...] = ()
 
     def attr(self, name: str) -> str | None:
         return dict(self.attrs).get(name)
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """An editorial annotation (the editor's, not the document's), standing off
+    the text: it explains the words between two anchors."""
+
+    xml_id: str  # d156ann1
+    n: str  # its marker on the page: a, b, c…
+    quote: str = field(compare=False)  # the words, as the editor quoted them (not kept in the TEI)
+    blocks: tuple[Block, ...] = ()
+    start: str = ""  # xml:id of the start anchor
+    end: str = ""
 
 
 # ------------------------------------------------------------------- metadata
@@ -172,6 +193,7 @@ class Edition:
     config_path: str = "seeds/edition.toml"
     other_volumes: tuple[Volume, ...] = ()
     pages_dir: str = ""  # Markdown pages: index.md (the home page's introduction), about.md…
+    annotations_dir: str = ""  # the editor's annotations, one Markdown file per document: d156.md
     templates_dir: str = ""  # the editor's own templates, searched before the built-in ones
     documents: tuple["DocumentFacts", ...] = ()
     resolve: tuple[tuple[str, str], ...] = ()  # tagging rules for every document
@@ -302,3 +324,16 @@ def spans(inlines: tuple[Inline, ...], kind: str, **attrs: str):
     for node in iter_inlines(inlines, into_notes=True):
         if isinstance(node, Span) and node.kind == kind and all(node.attr(k) == v for k, v in attrs.items()):
             yield node
+
+
+def merge_texts(nodes) -> list:
+    """Adjacent Text nodes as one, empty ones dropped: the canonical form of inline content."""
+    out: list = []
+    for node in nodes:
+        if isinstance(node, Text) and not node.text:
+            continue
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return out

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import docinfo, encode, markings, prose, registers, render, seeds, tagging, tei, teiwrite, totext
+from . import annotations, docinfo, encode, markings, prose, registers, render, seeds, tagging, tei, teiwrite, totext
 from .errors import EditionError, Location, warning_text
 from .model import Document, Edition, Volume
 from .write import SiteWriter
@@ -45,6 +45,7 @@ def encode_text_seed(path: str | Path, edition: Edition, regs: registers.Registe
     rules = tagging.Rules(edition.resolve, edition.skip).merged(
         tagging.Rules(facts.resolve, facts.skip) if facts else None)
     doc, ambiguities = tagging.tag(doc, regs, rules)
+    doc = annotations.for_document(doc, edition.annotations_dir)
     warnings = []
     for amb in ambiguities:
         where = _occurrence(source, amb.form, amb.occurrence)

@@ -157,6 +157,7 @@ class Site:
                 source_lines=lines, documents=known[vol.id], online=vol.online,
                 paragraph_numbers=markup.number_paragraphs(doc),
                 registers=self.registers.get(vol.id), register_pages=self._register_pages(vol.id),
+                annotation_ends={a.end: a for a in doc.annotations},
             )
             found = registers_mod.occurrences(doc, ctx.paragraph_numbers)
             self.occurrences.setdefault(vol.id, []).extend((entry, occ) for occ in found)
@@ -187,6 +188,8 @@ class Site:
             provenance=_note_html(source, ctx) if source else None,
             body=markup.blocks(body_blocks, ctx),
             notes=[_note_html(n, ctx) for n in footnotes],
+            annotations=[{"id": a.xml_id, "n": a.n, "quote": a.quote, "body": markup.blocks(a.blocks, ctx),
+                          "src": ctx.source_link(a.xml_id, f"Annotation {a.n}")} for a in doc.annotations],
             pages=pages,
             previous=(urls.href(page, previous.page), f"{previous.doc.n}. {teiwrite.document_title(previous.doc)}") if previous else None,
             following=(urls.href(page, following.page), f"{following.doc.n}. {teiwrite.document_title(following.doc)}") if following else None,
@@ -262,6 +265,9 @@ def _anchor_label(xml_id: str, doc: Document, ctx: markup.Context) -> str | None
             return f"note {note.n}"
     if xml_id.startswith("pg_"):
         return f"page {xml_id[3:]}"
+    for ann in doc.annotations:
+        if ann.xml_id == xml_id:
+            return f"annotation {ann.n}"
     if xml_id == doc.xml_id:
         return "document"
     return None

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .model import Container, Document, Inline, Item, ListBlock, Note, PageBreak, Para, Span, Table, Text
+from .model import merge_texts, Container, Document, Inline, Item, ListBlock, Note, PageBreak, Para, Span, Table, Text
 from .registers import Registers
 
 _TAGS = {"person": ("persName", "corresp"), "term": ("gloss", "target"), "place": ("placeName", "corresp")}
@@ -248,23 +248,10 @@ def _wrap(run: list[Inline], spans: list[tuple[int, int, str, str]]) -> list[Inl
                     pos = len(text)
     if current is not None:  # pragma: no cover - spans end inside the run
         out.extend(current)
-    return _merge(out)
+    return merge_texts(out)
 
 
 def _span(span: tuple[int, int, str, str], children: list[Inline]) -> Span:
     _, _, entry_id, kind = span
     tag, attr = _TAGS[kind]
-    return Span(tag, tuple(_merge(children)), ((attr, f"#{entry_id}"),))
-
-
-def _merge(nodes: list[Inline]) -> list[Inline]:
-    out: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Text) and not node.text:
-            continue
-        if isinstance(node, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + node.text)
-        else:
-            out.append(node)
-    return out
-
+    return Span(tag, tuple(merge_texts(children)), ((attr, f"#{entry_id}"),))

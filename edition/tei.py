@@ -10,6 +10,7 @@ file it came from.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from lxml import etree
 
 from .errors import EditionError, Location
 from .model import (
-    Block, Container, Document, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span, Table, Text,
+    Anchor, Annotation, Block, Container, Document, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span, Table, Text,
 )
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -75,7 +76,22 @@ def documents_from(root, name: str) -> list[Document]:
         divs = root.xpath(".//tei:div[@type='document']", namespaces=NS)
     if not divs:
         raise EditionError(Location(name, root.sourceline or 1), "no <div type=\"document\"> in this TEI file")
-    return [_document(div, name) for div in divs]
+    docs = [_document(div, name) for div in divs]
+    if len(docs) == 1 and _local(root) == "TEI":
+        notes = root.xpath("./tei:text/tei:back/tei:div[@type='annotations']/tei:note[@type='annotation']", namespaces=NS)
+        if notes:
+            docs[0] = dataclasses.replace(docs[0], annotations=tuple(_annotation(n, name) for n in notes))
+    return docs
+
+
+def _annotation(el, name: str) -> Annotation:
+    ctx = _Ctx(name, "", in_note=True)
+    blocks: list[Block] = []
+    for child in el:
+        if _local(child):
+            blocks.extend(_blocks(child, ctx))
+    return Annotation(_xml_id(el) or "", el.get("n", ""), "", tuple(blocks),
+                      (el.get("target") or "").lstrip("#"), (el.get("targetEnd") or "").lstrip("#"))
 
 
 # ------------------------------------------------------------------ reading
@@ -232,6 +248,8 @@ def _inline(el, ctx: _Ctx) -> Inline:
         return _pb(el)
     if local == "note" and el.get("n") is not None:
         return _footnote(el, ctx)
+    if local == "anchor" and _xml_id(el):
+        return Anchor(_xml_id(el))
     return Span(local, tuple(_content(el, ctx)), _attrs(el), el.sourceline or 0)
 
 
@@ -301,6 +319,8 @@ def _normalise(content: list[Inline]) -> tuple[Inline, ...]:
             elif isinstance(node, LineBreak):
                 state["pending"] = None
                 state["at_start"] = True
+                events.append(_Out("other", node))
+            elif isinstance(node, Anchor):
                 events.append(_Out("other", node))
             elif isinstance(node, PageBreak):
                 if state["pending"] is not None:

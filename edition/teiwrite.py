@@ -18,7 +18,7 @@ from .docinfo import archival_source, classification, document_title, page_range
 from .docinfo import EDITION_EDITOR
 from .docinfo import date as docinfo_date
 from .model import (
-    Block, Container, Document, Edition, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span,
+    Anchor, Block, Container, Document, Edition, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span,
     Table, Text, document_inlines, source_note, spans,
 )
 
@@ -33,7 +33,7 @@ _ELEMENT_ONLY = {
     "TEI", "teiHeader", "fileDesc", "editionStmt", "titleStmt", "publicationStmt", "seriesStmt", "sourceDesc",
     "encodingDesc", "refsDecl", "classDecl", "taxonomy", "category", "profileDesc", "textClass",
     "revisionDesc", "text", "body", "div", "list", "opener", "closer", "table", "row", "availability",
-    "citeStructure", "langUsage", "respStmt", "editorialDecl", "projectDesc", "bibl", "listBibl",
+    "citeStructure", "langUsage", "back", "respStmt", "editorialDecl", "projectDesc", "bibl", "listBibl",
     "msDesc", "msIdentifier", "postscript", "quote", "creation",
 }
 
@@ -67,6 +67,8 @@ def _inlines(parent, content: tuple[Inline, ...]) -> None:
             _el("pb", {"n": node.n, XML_ID: node.xml_id}, parent=parent)
         elif isinstance(node, Note):
             _note(parent, node)
+        elif isinstance(node, Anchor):
+            _el("anchor", {XML_ID: node.xml_id}, parent=parent)
         elif isinstance(node, Span):
             span = _el(node.kind, dict(node.attrs), parent=parent)
             _inlines(span, node.children)
@@ -278,6 +280,15 @@ def tei_document(doc: Document, edition: Edition):
     text = _el("text", parent=root)
     body = _el("body", parent=text)
     body.append(body_div(doc))
+    if doc.annotations:
+        back = _el("back", parent=text)
+        div = _el("div", {"type": "annotations"}, parent=back)
+        _el("head", None, "Editorial annotations", parent=div)
+        for ann in doc.annotations:
+            note = _el("note", {"type": "annotation", "n": ann.n, "resp": f"#{EDITION_EDITOR}", XML_ID: ann.xml_id,
+                                "target": f"#{ann.start}", "targetEnd": f"#{ann.end}"}, parent=div)
+            for block in ann.blocks:
+                _block(note, block)
     _indent(root, 0)
     return root
 

@@ -59,7 +59,7 @@
     if (current) current.removeAttribute("aria-describedby");
     current = null;
   }
-  document.querySelectorAll("a.fnref, a.name[data-desc]").forEach(function (link) {
+  document.querySelectorAll("a.fnref, a.annref, a.name[data-desc]").forEach(function (link) {
     var touched = false;
     link.addEventListener("mouseenter", function () { show(link); });
     link.addEventListener("mouseleave", hide);
