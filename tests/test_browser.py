@@ -36,7 +36,8 @@ def _axe(page) -> list[str]:
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in result["violations"]]
 
 
-@pytest.mark.parametrize("path", ["index.html", "frus1981-88v03/d156.html", "frus1981-88v03/d156-source.html", "about.html"])
+@pytest.mark.parametrize("path", ["index.html", "frus1981-88v03/d156.html", "frus1981-88v03/d156-source.html", "about.html",
+                                  "frus1981-88v03/persons.html"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_wcag_violations(browser, server, path, scheme):
     page = browser.new_page(color_scheme=scheme)
@@ -82,6 +83,28 @@ def test_the_popover_shows_the_note_in_place_on_focus(browser, golden_site):  # 
     assert "Checklist" in page.inner_text("#note-popover")
     page.keyboard.press("Escape")
     assert page.is_hidden("#note-popover")
+    page.close()
+
+
+def test_a_name_shows_its_description_on_focus_and_links_to_the_register(browser, site):  # noqa: F811
+    page = browser.new_page()
+    page.goto((site / "frus1981-88v03" / "d156.html").as_uri())
+    page.focus("#d156p2 a.person")
+    assert page.is_visible("#note-popover")
+    assert page.inner_text("#note-popover").startswith("Andrei A. Gromyko: Soviet diplomat")
+    page.click("#d156p2 a.person")
+    assert page.url.endswith("persons.html#p_GA_1")
+    assert page.evaluate("document.querySelector(':target').id") == "p_GA_1"
+    page.close()
+
+
+def test_an_annotation_marker_shows_the_editors_note_in_place(browser, site):  # noqa: F811
+    page = browser.new_page()
+    page.goto((site / "frus1981-88v03" / "d156.html").as_uri())
+    page.hover("#d156ann3-ref")
+    assert "November 10, 1982" in page.inner_text("#note-popover")
+    page.click("#d156ann3-ref")
+    assert page.url.endswith("#d156ann3")
     page.close()
 
 
