@@ -180,11 +180,20 @@ def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
         other_volumes=other_volumes,
         pages_dir=str(base / _optional_path(ed, "pages", where, "pages")),
         annotations_dir=str(base / _optional_path(ed, "annotations", where, "annotations")),
+        previous_anchors=str(base / ed["previous_anchors"]) if _optional_path(ed, "previous_anchors", where, "") else "",
+        aliases=_aliases(raw, where),
         templates_dir=str(base / ed["templates"]) if _optional_path(ed, "templates", where, "") else "",
         documents=_documents(raw, where),
         resolve=_resolve(raw.get("tagging", {}), where, "tagging"),
         skip=_skip(raw.get("tagging", {}), where, "tagging"),
     )
+
+
+def _aliases(raw: dict, where: _Where) -> tuple[tuple[str, str], ...]:
+    table = raw.get("aliases", {})
+    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
+        raise EditionError(where.table("aliases"), "[aliases] maps a published id to the id it now lives at, as d156p3 = \"d156p4\"")
+    return tuple(table.items())
 
 
 _KIND_KEYS = {"persons": "person", "terms": "term", "places": "place"}

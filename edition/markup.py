@@ -50,6 +50,7 @@ class Context:
     register_pages: dict[str, str] = field(default_factory=dict)  # kind → page path
     undefined: dict[str, list[int]] = field(default_factory=dict)  # ref → [first line, count]
     annotation_ends: dict[str, object] = field(default_factory=dict)  # end anchor id → Annotation
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # id → older ids that must still resolve here
 
     def unresolved_warnings(self) -> None:
         for ref, (line, count) in sorted(self.undefined.items(), key=lambda kv: kv[1][0]):
@@ -259,11 +260,13 @@ def _para(item: Para, ctx: Context, level: int) -> Markup:
         if not item.xml_id:
             return Markup("<p>{}</p>").format(content)
         number = ctx.paragraph_numbers[item.xml_id]
+        # an id published earlier for this paragraph keeps resolving
+        old = Markup("").join(Markup('<span class="alias" id="{}"></span>').format(a) for a in ctx.aliases.get(item.xml_id, ()))
         return Markup(
-            '<p class="para" id="{id}"><span class="pnum"><a href="#{id}" aria-label="Paragraph {n}">¶{n}</a>'
+            '<p class="para" id="{id}">{old}<span class="pnum"><a href="#{id}" aria-label="Paragraph {n}">¶{n}</a>'
             '{src}</span>{content}</p>'
         ).format(id=item.xml_id, n=number, src=ctx.source_link(item.xml_id, f"Paragraph {number}"),
-                 content=content)
+                 content=content, old=old)
     if item.kind == "head":
         tag = Markup(f"h{min(level + 1, 6)}")
         return Markup("<{0}>{1}</{0}>").format(tag, content)
@@ -298,7 +301,16 @@ def _table(item: Table, ctx: Context) -> Markup:
 
 
 def number_paragraphs(doc: Document) -> dict[str, int]:
-    """¶1…¶n in reading order, by paragraph id."""
+    """The ¶ number shown for each paragraph.  It is the number of its stable id
+    (``d156p4`` is ¶4), so that a printed "¶4" keeps meaning what ``#d156p4`` means
+    even after a paragraph is inserted before it (that one gets the next free
+    number); paragraphs with other ids are numbered in reading order."""
     from .model import paragraphs
 
-    return {p.xml_id: k for k, p in enumerate(paragraphs(doc.blocks), start=1) if p.xml_id}
+    found = {}
+    for k, p in enumerate(paragraphs(doc.blocks), start=1):
+        if not p.xml_id:
+            continue
+        match = re.fullmatch(rf"{re.escape(doc.xml_id)}p(\d+)", p.xml_id)
+        found[p.xml_id] = int(match.group(1)) if match else k
+    return found

@@ -194,6 +194,8 @@ class Edition:
     other_volumes: tuple[Volume, ...] = ()
     pages_dir: str = ""  # Markdown pages: index.md (the home page's introduction), about.md…
     annotations_dir: str = ""  # the editor's annotations, one Markdown file per document: d156.md
+    previous_anchors: str = ""  # the previous release's anchors.json
+    aliases: tuple[tuple[str, str], ...] = ()  # published id → the id it now lives at
     templates_dir: str = ""  # the editor's own templates, searched before the built-in ones
     documents: tuple["DocumentFacts", ...] = ()
     resolve: tuple[tuple[str, str], ...] = ()  # tagging rules for every document

@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import annotations, docinfo, encode, markings, prose, registers, render, seeds, tagging, tei, teiwrite, totext
+from . import anchors, annotations, docinfo, encode, markings, prose, registers, render, seeds, tagging, tei, teiwrite, totext
+from . import urls
 from .errors import EditionError, Location, warning_text
 from .model import Document, Edition, Volume
 from .write import SiteWriter
@@ -111,6 +112,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
         raise EditionError(Location(edition.config_path), "no texts: list them in [edition] texts, or put .txt and .xml files beside the config")
     entries: list[render.Entry] = []
     seen: dict[tuple[str, str], str] = {}
+    previous = anchors.read_previous(edition.previous_anchors)
     volumes = (edition.volume, *edition.other_volumes)
     regs = {vol.id: load_registers(vol) for vol in volumes}
     warnings: list[str] = []
@@ -125,18 +127,22 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
                     f"document {doc.xml_id} of {seed.volume} comes from two seeds: {seen[key]} and {seed.path}",
                 )
             seen[key] = seed.path
+            doc = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
             entries.append(render.Entry(doc, edition.volume_by_id(seed.volume), seed.path))
         if progress and len(edition.texts) >= 100 and k % 100 == 0:
             progress(f"read {k}/{len(edition.texts)} seeds")
     entries.sort(key=lambda e: (_volume_order(edition, e.volume.id), _number(e.doc.n)))
     pages = prose.read_pages(edition.pages_dir)
     site_pages = render.Site(edition, entries, pages, {v: r for v, r in regs.items() if r.entries})
+    published = [a for e in entries for a in anchors.document_anchors(e.doc, e.page)] + site_pages.register_anchors()
+    anchors.check(published, previous, dict(edition.aliases), edition.config_path)
     writer = SiteWriter(site)
     try:
         html = 0
         for path, data, source in site_pages.files():
             writer.write(path, data, source)
             html += path.endswith(".html")
+        writer.write("anchors.json", anchors.manifest(published), edition.config_path)
         writer.commit()
     except BaseException:
         writer.abandon()

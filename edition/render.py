@@ -158,6 +158,7 @@ class Site:
                 paragraph_numbers=markup.number_paragraphs(doc),
                 registers=self.registers.get(vol.id), register_pages=self._register_pages(vol.id),
                 annotation_ends={a.end: a for a in doc.annotations},
+                aliases=_aliases_for(self.edition),
             )
             found = registers_mod.occurrences(doc, ctx.paragraph_numbers)
             self.occurrences.setdefault(vol.id, []).extend((entry, occ) for occ in found)
@@ -217,6 +218,17 @@ class Site:
                 group.append((entry.display, href))
         return [(REGISTER_TITLES[kind], sorted(seen[kind])) for kind in REGISTER_TITLES if kind in seen]
 
+    def register_anchors(self) -> list:
+        """Register entries as citable anchors (for anchors.json)."""
+        from .anchors import Anchor, digest
+
+        out = []
+        for vol_id, regs in self.registers.items():
+            for kind, page in self._register_pages(vol_id).items():
+                for reg in regs.of_kind(kind):
+                    out.append(Anchor(reg.id, kind, page, digest(f"{reg.name} {reg.description}"), reg.name))
+        return out
+
     def _registers(self):
         for vol_id, regs in self.registers.items():
             pages = self._register_pages(vol_id)
@@ -255,6 +267,13 @@ class Site:
             "source.html", doc=doc, volume=entry.volume, lines=lines, reading=reading,
             tei_href=urls.href(page, urls.tei_download(entry.volume.id, doc.xml_id)), **context,
         )
+
+
+def _aliases_for(edition: Edition) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for old, new in edition.aliases:
+        out.setdefault(new, []).append(old)
+    return out
 
 
 def _anchor_label(xml_id: str, doc: Document, ctx: markup.Context) -> str | None:
