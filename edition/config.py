@@ -182,11 +182,19 @@ def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
         annotations_dir=str(base / _optional_path(ed, "annotations", where, "annotations")),
         previous_anchors=str(base / ed["previous_anchors"]) if _optional_path(ed, "previous_anchors", where, "") else "",
         aliases=_aliases(raw, where),
+        base_url=_base_url(ed, where),
         templates_dir=str(base / ed["templates"]) if _optional_path(ed, "templates", where, "") else "",
         documents=_documents(raw, where),
         resolve=_resolve(raw.get("tagging", {}), where, "tagging"),
         skip=_skip(raw.get("tagging", {}), where, "tagging"),
     )
+
+
+def _base_url(ed: dict, where: _Where) -> str:
+    value = ed.get("base_url", "")
+    if value and not (isinstance(value, str) and re.fullmatch(r"https?://[^\s#?]+", value)):
+        raise EditionError(where.key("edition", "base_url"), "[edition] base_url must be an http(s) address, as https://example.org/frus/")
+    return value.rstrip("/") + "/" if value else ""
 
 
 def _aliases(raw: dict, where: _Where) -> tuple[tuple[str, str], ...]:

@@ -264,7 +264,7 @@ def _para(item: Para, ctx: Context, level: int) -> Markup:
         old = Markup("").join(Markup('<span class="alias" id="{}"></span>').format(a) for a in ctx.aliases.get(item.xml_id, ()))
         return Markup(
             '<p class="para" id="{id}">{old}<span class="pnum"><a href="#{id}" aria-label="Paragraph {n}">¶{n}</a>'
-            '{src}</span>{content}</p>'
+            '{src}<a class="cite-link" href="#cite-{id}" aria-label="Cite paragraph {n}">cite</a></span>{content}</p>'
         ).format(id=item.xml_id, n=number, src=ctx.source_link(item.xml_id, f"Paragraph {number}"),
                  content=content, old=old)
     if item.kind == "head":

@@ -195,6 +195,7 @@ class Edition:
     pages_dir: str = ""  # Markdown pages: index.md (the home page's introduction), about.md…
     annotations_dir: str = ""  # the editor's annotations, one Markdown file per document: d156.md
     previous_anchors: str = ""  # the previous release's anchors.json
+    base_url: str = ""  # where the site is published; absolute URLs (citations, canonical, sitemap) need it
     aliases: tuple[tuple[str, str], ...] = ()  # published id → the id it now lives at
     templates_dir: str = ""  # the editor's own templates, searched before the built-in ones
     documents: tuple["DocumentFacts", ...] = ()

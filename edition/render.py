@@ -16,9 +16,9 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import docinfo, highlight, markup, teiwrite, totext, urls
+from . import cite, docinfo, highlight, markup, teiwrite, totext, urls
 from . import registers as registers_mod
-from .model import Document, Edition, Note, Para, Volume, notes, source_note
+from .model import Document, Edition, Note, Para, Volume, notes, page_breaks, source_note
 from .prose import ProsePage
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -151,6 +151,10 @@ class Site:
             tei_bytes = teiwrite.to_bytes(doc, edition)
             yield urls.tei_download(vol.id, doc.xml_id), tei_bytes, entry.source
             yield urls.text_download(vol.id, doc.xml_id), totext.render(doc).encode("utf-8"), entry.source
+            item = cite.csl_item(doc, vol, self.edition, urls.absolute(self.edition.base_url, entry.page))
+            yield urls.csl_json(vol.id, doc.xml_id), cite.csl_json(item), entry.source
+            yield urls.bibtex(vol.id, doc.xml_id), cite.bibtex(item), entry.source
+            yield urls.ris(vol.id, doc.xml_id), cite.ris(item), entry.source
             lines = highlight.id_lines(tei_bytes)
             ctx = markup.Context(
                 doc=doc, page=entry.page, volume=vol.id, source_page=urls.source_view(vol.id, doc.xml_id),
@@ -164,12 +168,13 @@ class Site:
             self.occurrences.setdefault(vol.id, []).extend((entry, occ) for occ in found)
             previous = self.entries[k - 1] if k > 0 else None
             following = self.entries[k + 1] if k + 1 < len(self.entries) else None
-            yield entry.page, self._reading(entry, ctx, previous, following), entry.source
+            yield entry.page, self._reading(entry, ctx, previous, following, item), entry.source
             yield ctx.source_page, self._source_view(entry, ctx, tei_bytes), entry.source
             ctx.unresolved_warnings()
             self.warnings.extend(w for w in ctx.warnings if w not in self.warnings)
 
-    def _reading(self, entry: Entry, ctx: markup.Context, previous: Entry | None, following: Entry | None) -> bytes:
+    def _reading(self, entry: Entry, ctx: markup.Context, previous: Entry | None, following: Entry | None,
+                 item: dict) -> bytes:
         doc, vol, page = entry.doc, entry.volume, entry.page
         title = teiwrite.document_title(doc)
         source = source_note(doc)
@@ -199,6 +204,17 @@ class Site:
             source_href=urls.href(page, ctx.source_page),
             online=f"{vol.online.rstrip('/')}/{doc.xml_id}" if vol.online else "",
             names=in_document,
+            citations=cite.formatted(item),
+            paragraph_citations=[(pid, n, cite.formatted(dict(item, URL=urls.absolute(self.edition.base_url, page, pid)) if self.edition.base_url else item, ("paragraph", str(n))))
+                                 for pid, n in ctx.paragraph_numbers.items()],
+            page_citations=[(pb.xml_id, pb.n, cite.formatted(dict(item, URL=urls.absolute(self.edition.base_url, page, pb.xml_id)) if self.edition.base_url else item, ("page", pb.n)))
+                            for pb in page_breaks(doc) if pb.xml_id],
+            meta=_meta(doc, vol, self.edition, item, title),
+            jsonld=_jsonld(doc, vol, self.edition, item),
+            canonical=urls.absolute(self.edition.base_url, page),
+            alternates=[("application/vnd.citationstyles.csl+json", urls.href(page, urls.csl_json(vol.id, doc.xml_id)), "CSL-JSON"),
+                        ("application/x-bibtex", urls.href(page, urls.bibtex(vol.id, doc.xml_id)), "BibTeX"),
+                        ("application/x-research-info-systems", urls.href(page, urls.ris(vol.id, doc.xml_id)), "RIS")],
             **context,
         )
 
@@ -316,6 +332,68 @@ def _note_html(note: Note, ctx: markup.Context) -> dict:
         "body": markup.blocks(tuple(note.blocks), ctx),
         "src": ctx.source_link(note.xml_id, f"Note {note.n}"),
     }
+
+
+def _meta(doc: Document, vol: Volume, edition: Edition, item: dict, title: str) -> list[tuple[str, str, str]]:
+    """(attribute, name, content) of the <meta> tags reference managers and search engines read:
+    Highwire Press (Zotero's Embedded Metadata), Dublin Core, Open Graph."""
+    pages = docinfo.page_range(doc)
+    url = item.get("URL", "")
+    date = docinfo.date(doc) or vol.year
+    tags = [
+        ("name", "citation_title", title),
+        ("name", "citation_book_title", vol.title),
+        ("name", "citation_series_title", vol.series),
+        ("name", "citation_volume", vol.number),
+        *[("name", "citation_editor", p.name) for p in vol.editors],
+        ("name", "citation_publisher", vol.publisher),
+        ("name", "citation_date", vol.year),
+        ("name", "citation_language", "en"),
+    ]
+    if pages:
+        tags += [("name", "citation_firstpage", pages[0]), ("name", "citation_lastpage", pages[1])]
+    if url:
+        tags.append(("name", "citation_public_url", url))
+    tags += [
+        ("name", "DC.title", title),
+        ("name", "DC.date", date),
+        ("name", "DC.type", "Text"),
+        ("name", "DC.identifier", url or f"{vol.id}/{doc.xml_id}"),
+        ("name", "DC.rights", "Public domain"),
+        ("name", "DC.language", "en"),
+        ("property", "og:type", "article"),
+        ("property", "og:title", f"{doc.n}. {title}"),
+        ("property", "og:site_name", edition.title),
+    ]
+    if url:
+        tags.append(("property", "og:url", url))
+    return tags
+
+
+def _jsonld(doc: Document, vol: Volume, edition: Edition, item: dict) -> Markup:
+    import json
+
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Chapter",
+        "name": item["title"],
+        "isPartOf": {"@type": "Book", "name": vol.title, "volumeNumber": vol.number,
+                     "isPartOf": {"@type": "BookSeries", "name": vol.series},
+                     "publisher": {"@type": "Organization", "name": vol.publisher}, "datePublished": vol.year,
+                     "editor": [{"@type": "Person", "name": p.name} for p in vol.editors]},
+        "position": doc.n,
+        "inLanguage": "en",
+        "license": edition.licence_url,
+    }
+    if item.get("URL"):
+        data["url"] = item["URL"]
+    if docinfo.date(doc):
+        data["dateCreated"] = docinfo.date(doc)
+    if item.get("page"):
+        first, _, last = item["page"].partition("-")
+        data["pageStart"], data["pageEnd"] = first, last or first
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return Markup(text.replace("<", "\\u003c"))  # nothing in it can close the script element
 
 
 def _description(doc: Document, vol: Volume, title: str) -> str:

@@ -27,6 +27,26 @@ def text_download(volume: str, doc_id: str) -> str:
     return f"{volume}/{doc_id}.txt"
 
 
+def csl_json(volume: str, doc_id: str) -> str:
+    return f"{volume}/{doc_id}.csl.json"
+
+
+def bibtex(volume: str, doc_id: str) -> str:
+    return f"{volume}/{doc_id}.bib"
+
+
+def ris(volume: str, doc_id: str) -> str:
+    return f"{volume}/{doc_id}.ris"
+
+
+def absolute(base_url: str, path: str, fragment: str | None = None) -> str:
+    """The address of a site path under the configured base URL ("" without one)."""
+    if not base_url:
+        return ""
+    url = base_url.rstrip("/") + "/" + path
+    return f"{url}#{fragment}" if fragment else url
+
+
 def source_view(volume: str, doc_id: str) -> str:
     return f"{volume}/{doc_id}-source.html"
 

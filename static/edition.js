@@ -24,6 +24,28 @@
     link.parentNode.appendChild(button);
   });
 
+  // Copy buttons for the formatted citations.
+  document.querySelectorAll(".cite .reference").forEach(function (ref) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = "copy";
+    var label = ref.closest("[data-style]") ? ref.closest("[data-style]").dataset.style.toUpperCase() : "";
+    button.setAttribute("aria-label", "Copy the " + label + " citation");
+    button.addEventListener("click", function () {
+      var copy = ref.cloneNode(true);
+      copy.querySelectorAll(".style-label, button").forEach(function (el) { el.remove(); });
+      var text = copy.textContent.trim();
+      var done = function () { if (status) status.textContent = "Citation copied."; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, function () { prompt("Copy this citation:", text); });
+      } else {
+        prompt("Copy this citation:", text);
+      }
+    });
+    ref.appendChild(button);
+  });
+
   // Footnote popovers: shown on hover and keyboard focus; a first tap on a
   // touch screen shows the note, a second one follows the link to it.
   var popover = document.getElementById("note-popover");
