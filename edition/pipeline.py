@@ -143,6 +143,8 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
             writer.write(path, data, source)
             html += path.endswith(".html")
         writer.write("anchors.json", anchors.manifest(published), edition.config_path)
+        for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
+            writer.write(path, data, source)
         writer.commit()
     except BaseException:
         writer.abandon()

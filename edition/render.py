@@ -10,13 +10,14 @@ the site; writing them is ``write``'s job.
 from __future__ import annotations
 
 import dataclasses
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import cite, docinfo, highlight, markup, teiwrite, totext, urls
+from . import cite, docinfo, downloads, dts, highlight, markup, teiwrite, totext, urls
 from . import registers as registers_mod
 from .model import Document, Edition, Note, Para, Volume, notes, page_breaks, source_note
 from .prose import ProsePage
@@ -61,6 +62,8 @@ class Site:
         self.env = environment(edition)
         self.warnings: list[str] = []
         self.occurrences: dict[str, list] = {}  # volume id → [(entry, occurrence)]
+        self._data: dict[str, bytes] = {}  # what the edition zip holds
+        self._tei: list = []  # (volume, document, TEI bytes), for the DTS API
 
     def _register_pages(self, volume_id: str) -> dict[str, str]:
         regs = self.registers.get(volume_id)
@@ -95,13 +98,42 @@ class Site:
 
     def files(self):
         yield from self._documents()
+        yield from self._dts()
         yield from self._registers()
-        yield urls.INDEX, self._index(), self.edition.config_path
+        sizes = {}
+        for path, data, source in self._downloads():
+            sizes[path] = len(data)
+            yield path, data, source
+        yield urls.INDEX, self._index(sizes), self.edition.config_path
         for page in self.pages:
             if page.name != "index":
                 yield urls.prose_page(page.name), self._prose(page), page.source
         yield urls.NOT_FOUND, self._not_found(), self.edition.config_path
         yield from self._static()
+
+    def crawl_files(self, pages: list[str]):
+        """``sitemap.xml`` and ``robots.txt``, for a site with a base URL."""
+        base = self.edition.base_url
+        if not base:
+            return
+        entries = "".join(
+            f"  <url><loc>{html.escape(urls.absolute(base, p))}</loc><lastmod>{self.edition.date}</lastmod></url>\n"
+            for p in sorted(pages) if p != urls.NOT_FOUND)
+        sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                   '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n")
+        yield "sitemap.xml", sitemap.encode("utf-8"), self.edition.config_path
+        robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(base, 'sitemap.xml')}\n"
+        yield "robots.txt", robots.encode("utf-8"), self.edition.config_path
+
+    def _dts(self):
+        if self.edition.base_url:
+            for path, data in dts.files(self.edition, self._tei):
+                yield path, data, self.edition.config_path
+
+    def _downloads(self):
+        documents = [(e.doc, dataclasses.replace(self.edition, volume=e.volume)) for e in self.entries]
+        yield downloads.CORPUS, downloads.corpus(documents, self.edition), self.edition.config_path
+        yield downloads.ZIP, downloads.edition_zip(self._data, self.edition), self.edition.config_path
 
     def _static(self):
         for path in sorted(STATIC.rglob("*")):
@@ -115,7 +147,7 @@ class Site:
         )
         yield urls.static("pygments.css"), css.encode("utf-8"), "pygments"
 
-    def _index(self) -> bytes:
+    def _index(self, sizes: dict[str, int]) -> bytes:
         page = urls.INDEX
         intro_page = next((p for p in self.pages if p.name == "index"), None)
         rows = []
@@ -128,9 +160,15 @@ class Site:
                 "classification": docinfo.classification_label(entry.doc),
                 "href": urls.href(page, entry.page),
                 "volume": entry.volume,
+                "tei": urls.href(page, urls.tei_download(entry.volume.id, entry.doc.xml_id)),
+                "txt": urls.href(page, urls.text_download(entry.volume.id, entry.doc.xml_id)),
+                "json": urls.href(page, urls.json_download(entry.volume.id, entry.doc.xml_id)),
             })
         context = self._common(page, self.edition.title, f"{self.edition.title}: reading edition of FRUS documents")
-        return self._render("index.html", intro=intro_page, documents=rows, **context)
+        files = [(label, urls.href(page, path), _size(sizes[path])) for label, path in
+                 (("The whole edition (TEI, plain text and JSON of every document, with SHA256SUMS), zip", downloads.ZIP),
+                  ("Every document in one TEI corpus file (teiCorpus)", downloads.CORPUS))]
+        return self._render("index.html", intro=intro_page, documents=rows, downloads=files, **context)
 
     def _prose(self, prose: ProsePage) -> bytes:
         page = urls.prose_page(prose.name)
@@ -155,6 +193,12 @@ class Site:
             yield urls.csl_json(vol.id, doc.xml_id), cite.csl_json(item), entry.source
             yield urls.bibtex(vol.id, doc.xml_id), cite.bibtex(item), entry.source
             yield urls.ris(vol.id, doc.xml_id), cite.ris(item), entry.source
+            doc_json = downloads.document_json(doc, vol.id, markup.number_paragraphs(doc), item.get("URL", ""))
+            yield urls.json_download(vol.id, doc.xml_id), doc_json, entry.source
+            self._data[f"{vol.id}/{doc.xml_id}.xml"] = tei_bytes
+            self._tei.append((vol, doc, tei_bytes))
+            self._data[f"{vol.id}/{doc.xml_id}.txt"] = totext.render(doc).encode("utf-8")
+            self._data[f"{vol.id}/{doc.xml_id}.json"] = doc_json
             lines = highlight.id_lines(tei_bytes)
             ctx = markup.Context(
                 doc=doc, page=entry.page, volume=vol.id, source_page=urls.source_view(vol.id, doc.xml_id),
@@ -283,6 +327,10 @@ class Site:
             "source.html", doc=doc, volume=entry.volume, lines=lines, reading=reading,
             tei_href=urls.href(page, urls.tei_download(entry.volume.id, doc.xml_id)), **context,
         )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
 
 
 def _aliases_for(edition: Edition) -> dict[str, list[str]]:

@@ -33,7 +33,7 @@ _ELEMENT_ONLY = {
     "TEI", "teiHeader", "fileDesc", "editionStmt", "titleStmt", "publicationStmt", "seriesStmt", "sourceDesc",
     "encodingDesc", "refsDecl", "classDecl", "taxonomy", "category", "profileDesc", "textClass",
     "revisionDesc", "text", "body", "div", "list", "opener", "closer", "table", "row", "availability",
-    "citeStructure", "langUsage", "back", "respStmt", "editorialDecl", "projectDesc", "bibl", "listBibl",
+    "citeStructure", "langUsage", "back", "teiCorpus", "respStmt", "editorialDecl", "projectDesc", "bibl", "listBibl",
     "msDesc", "msIdentifier", "postscript", "quote", "creation",
 }
 
@@ -296,6 +296,11 @@ def tei_document(doc: Document, edition: Edition):
 def to_bytes(doc: Document, edition: Edition) -> bytes:
     root = tei_document(doc, edition)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def indent(root) -> None:
+    """White space between block-level elements only (mixed content is left as it is)."""
+    _indent(root, 0)
 
 
 def _indent(el, level: int) -> None:

@@ -27,6 +27,10 @@ def text_download(volume: str, doc_id: str) -> str:
     return f"{volume}/{doc_id}.txt"
 
 
+def json_download(volume: str, doc_id: str) -> str:
+    return f"{volume}/{doc_id}.json"
+
+
 def csl_json(volume: str, doc_id: str) -> str:
     return f"{volume}/{doc_id}.csl.json"
 

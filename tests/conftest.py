@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+import shutil
+
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +31,45 @@ def tei_all() -> etree.RelaxNG:
     """The official TEI P5 schema, compiled once (it takes several seconds)."""
     assert SCHEMA.is_file(), f"tei_all.rng not found at {SCHEMA}; see README.md"
     return etree.RelaxNG(etree.parse(str(SCHEMA)))
+
+
+GOLDEN = FIXTURES / "golden-site"
+BASE = "https://frus.example.org/edition/"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The edition as `python build.py` builds it from seeds/."""
+    from edition import config, pipeline
+
+    out = tmp_path_factory.mktemp("site") / "_site"
+    pipeline.build_edition(config.load(ROOT / "seeds" / "edition.toml"), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def golden_site(tmp_path_factory) -> Path:
+    from edition import config, pipeline
+
+    out = tmp_path_factory.mktemp("golden") / "_site"
+    pipeline.build_edition(config.load(GOLDEN / "seeds" / "edition.toml"), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """The edition built with a base URL, as it is published."""
+    root = tmp_path_factory.mktemp("published")
+    seeds = root / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    cfg = seeds / "edition.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[edition]\n", f'[edition]\nbase_url = "{BASE}"\n', 1),
+                   encoding="utf-8")
+    from edition import config, pipeline
+
+    out = root / "_site"
+    pipeline.build_edition(config.load(cfg), out)
+    return out
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,6 @@ from edition import annotations, cli, encode, seeds, tei
 from edition.errors import EditionError
 
 from .conftest import FIXTURES, ROOT, SEED
-from .test_site import site  # noqa: F401 - session fixture
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
 
@@ -40,7 +39,7 @@ def test_markdown_cannot_inject_html():
     assert "<script>alert(1)</script>" in words  # kept as text, never as markup
 
 
-def test_d156_annotations_in_the_tei(site):  # noqa: F811
+def test_d156_annotations_in_the_tei(site):
     root = etree.parse(str(site / "frus1981-88v03" / "d156.xml"))
     notes = root.xpath("//t:back/t:div[@type='annotations']/t:note[@type='annotation']", namespaces=NS)
     assert len(notes) >= 5
@@ -58,7 +57,7 @@ def test_d156_annotations_in_the_tei(site):  # noqa: F811
     assert 'for <anchor xml:id="d156ann2-start"/>some 40 years<anchor xml:id="d156ann2-end"/>)' in text
 
 
-def test_annotations_survive_reading_the_tei_back(site):  # noqa: F811
+def test_annotations_survive_reading_the_tei_back(site):
     doc = tei.read_documents(site / "frus1981-88v03" / "d156.xml")[0]
     built = annotations.attach(_doc(), ROOT / "seeds" / "annotations" / "d156.md")
     assert doc.annotations == built.annotations
@@ -76,7 +75,7 @@ ANNOTATED = [
 
 
 @pytest.mark.parametrize("xpath, expected", ANNOTATED, ids=[a[0] for a in ANNOTATED])
-def test_annotations_on_the_page(site, xpath, expected):  # noqa: F811
+def test_annotations_on_the_page(site, xpath, expected):
     page = lxml.html.parse(str(site / "frus1981-88v03" / "d156.html"))
     assert page.xpath(xpath) == expected
 

@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from .sitecheck import AXE, CHROMIUM, CHROMIUM_ARGS, NODE_MODULES, Server
-from .test_site import golden_site, site  # noqa: F401 - session fixtures
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -25,7 +24,7 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def server(site):  # noqa: F811
+def server(site):
     with Server(site) as s:
         yield s
 
@@ -55,7 +54,7 @@ def test_axe_is_real_it_finds_a_violation(browser, tmp_path):
     page.close()
 
 
-def test_official_frus_page_is_axe_clean(browser, golden_site):  # noqa: F811
+def test_official_frus_page_is_axe_clean(browser, golden_site):
     with Server(golden_site) as s:
         page = browser.new_page()
         page.goto(s.url + "frus1981-88v05/d161.html")
@@ -63,7 +62,7 @@ def test_official_frus_page_is_axe_clean(browser, golden_site):  # noqa: F811
         page.close()
 
 
-def test_callout_reaches_the_note_and_the_back_link_returns(browser, golden_site):  # noqa: F811
+def test_callout_reaches_the_note_and_the_back_link_returns(browser, golden_site):
     page = browser.new_page()
     page.goto((golden_site / "frus1981-88v05" / "d161.html").as_uri())
     page.click("a#d161fn3-ref")
@@ -75,7 +74,7 @@ def test_callout_reaches_the_note_and_the_back_link_returns(browser, golden_site
     page.close()
 
 
-def test_the_popover_shows_the_note_in_place_on_focus(browser, golden_site):  # noqa: F811
+def test_the_popover_shows_the_note_in_place_on_focus(browser, golden_site):
     page = browser.new_page()
     page.goto((golden_site / "frus1981-88v05" / "d161.html").as_uri())
     page.focus("a#d161fn2-ref")
@@ -86,7 +85,7 @@ def test_the_popover_shows_the_note_in_place_on_focus(browser, golden_site):  # 
     page.close()
 
 
-def test_a_name_shows_its_description_on_focus_and_links_to_the_register(browser, site):  # noqa: F811
+def test_a_name_shows_its_description_on_focus_and_links_to_the_register(browser, site):
     page = browser.new_page()
     page.goto((site / "frus1981-88v03" / "d156.html").as_uri())
     page.focus("#d156p2 a.person")
@@ -99,7 +98,7 @@ def test_a_name_shows_its_description_on_focus_and_links_to_the_register(browser
     page.close()
 
 
-def test_an_annotation_marker_shows_the_editors_note_in_place(browser, site):  # noqa: F811
+def test_an_annotation_marker_shows_the_editors_note_in_place(browser, site):
     page = browser.new_page()
     page.goto((site / "frus1981-88v03" / "d156.html").as_uri())
     page.hover("#d156ann3-ref")
@@ -109,7 +108,7 @@ def test_an_annotation_marker_shows_the_editors_note_in_place(browser, site):  #
     page.close()
 
 
-def test_paragraph_link_of_paragraph_3(browser, site):  # noqa: F811
+def test_paragraph_link_of_paragraph_3(browser, site):
     page = browser.new_page()
     page.goto((site / "frus1981-88v03" / "d156.html").as_uri())
     page.click("#d156p3 .pnum a >> text=¶3")
@@ -118,7 +117,7 @@ def test_paragraph_link_of_paragraph_3(browser, site):  # noqa: F811
     page.close()
 
 
-def test_the_page_renders_from_file_url_with_its_styles(browser, site):  # noqa: F811
+def test_the_page_renders_from_file_url_with_its_styles(browser, site):
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

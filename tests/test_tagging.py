@@ -13,7 +13,6 @@ from edition import cli, encode, registers, tagging, teiwrite
 from edition.seeds import decode_text
 
 from .conftest import EXAMPLES, FIXTURES, ROOT
-from .test_site import golden_site, site  # noqa: F401 - session fixtures
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
 
@@ -76,7 +75,7 @@ def test_ambiguity_warning_names_file_line_and_column(tmp_path, capsys):
                       " left untagged (choose one with resolve = { \"Reagan\" = \"…\" })") in err
 
 
-def test_d156_is_tagged_from_the_editions_registers(site):  # noqa: F811
+def test_d156_is_tagged_from_the_editions_registers(site):
     tei = etree.parse(str(site / "frus1981-88v03" / "d156.xml"))
     names = [(e.get("corresp") or e.get("target"), e.text) for e in tei.iterfind(".//t:body//*[@corresp]", NS)]
     names += [(e.get("target"), e.text) for e in tei.iterfind(".//t:body//t:gloss", NS)]
@@ -101,12 +100,12 @@ REGISTER = [
 
 
 @pytest.mark.parametrize("page, xpath, expected", REGISTER, ids=[r[1] for r in REGISTER])
-def test_register_pages_and_links_xpath_table(site, page, xpath, expected):  # noqa: F811
+def test_register_pages_and_links_xpath_table(site, page, xpath, expected):
     tree = lxml.html.parse(str(site / "frus1981-88v03" / page))
     assert tree.xpath(xpath) == expected
 
 
-def test_official_frus_tei_links_to_the_official_lists(golden_site):  # noqa: F811
+def test_official_frus_tei_links_to_the_official_lists(golden_site):
     page = lxml.html.parse(str(golden_site / "frus1981-88v05" / "d161.html"))
     assert page.xpath("string(//a[@class='person name'][.='Shultz']/@href)") == "persons.html#p_SGP_1"
     persons = lxml.html.parse(str(golden_site / "frus1981-88v05" / "persons.html"))
