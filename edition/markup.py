@@ -114,9 +114,10 @@ def page_marker(pb: PageBreak, ctx: Context) -> Markup:
     label = f"Page {pb.n}"
     if not pb.xml_id:
         return Markup('<span class="pb" role="doc-pagebreak" title="{0}"></span><span class="pb-label">[{0}]</span>').format(label)
+    # the label leads to the page's citation (the marker itself is the page's anchor)
     return Markup(
         '<span class="pb" id="{id}" role="doc-pagebreak" title="{label}"></span>'
-        '<a class="pb-label" href="#{id}">[{label}]</a>'
+        '<a class="pb-label" href="#cite-{id}" aria-label="{label}: cite this page">[{label}]</a>'
     ).format(id=pb.xml_id, label=label)
 
 

@@ -89,7 +89,7 @@ D156 = [
     ("count(//abbr[@title='Secret'])", 4.0),
     ("string(//span[@role='doc-pagebreak']/@id)", "pg_524"),
     ("string(//span[@id='pg_524']/@title)", "Page 524"),
-    ("string(//a[@class='pb-label']/@href)", "#pg_524"),
+    ("string(//a[@class='pb-label']/@href)", "#cite-pg_524"),
     ("count(//p[@id='d156p4']//span[@id='pg_524'])", 1.0),
     ("normalize-space(//p[@class='subject'])", "Subject: When to Negotiate with the Soviet Union editorial annotation a"),
     ("normalize-space(//p[@class='dateline'])", "Washington, April 5, 1982 (dateline supplied by the editor from the printed volume)"),
