@@ -58,7 +58,7 @@ def encode_text_seed(path: str | Path, edition: Edition, regs: registers.Registe
 
 def _occurrence(source: seeds.SourceText, form: str, k: int) -> Location:
     # a callout may follow the name ("Reagan1"), a letter may not
-    matches = list(re.finditer(rf"(?<![\w’'-]){re.escape(form)}(?![^\W\d_]|-)", source.text))
+    matches = list(re.finditer(rf"(?<![\w’']){re.escape(form)}(?![^\W\d_])", source.text))
     offset = matches[min(k, len(matches)) - 1].start() if matches else 0
     return source.location(offset)
 

@@ -9,7 +9,8 @@ Rules, all of them (an editor can predict every decision):
   terms: a plural or verb ending belongs to it (``SLBMs``, ``MIRVed``);
 * a term of one letter (``S``, ``C``) is tagged only inside a classification
   marking ``(S)``; elsewhere a capital letter is not a term;
-* a name broken by a page (``Hart[Page 746] man``) is one name;
+* a name broken by a page (``Hart[Page 746] man``) is one name; a hyphen does not
+  join two names into one (``Shultz-Dobrynin``, ``US-Soviet``);
 * a form that belongs to two entries (``Reagan``: Ronald and Nancy) is left
   untagged with a warning, unless the editor resolves it (``resolve``);
 * forms the editor lists in ``skip`` are never tagged (in one document or all);
@@ -81,7 +82,8 @@ def _matcher(registers: Registers, rules: Rules) -> _Matcher | None:
         return "|".join(re.escape(f) for f in forms)
 
     # a term may carry a plural or verb ending; a person's possessive is not matched
-    pattern = re.compile(rf"(?<![\w’'-])({alternation(words)})((?:s|es|ing|ed)?)(?![\w-])") if words else re.compile(r"(?!x)x")
+    # hyphens do not join names: "Shultz-Dobrynin", "US-Soviet" name two
+    pattern = re.compile(rf"(?<![\w’'])({alternation(words)})((?:s|es|ing|ed)?)(?!\w)") if words else re.compile(r"(?!x)x")
     letter = re.compile(rf"(?<=\()({alternation(letters)})()(?=[)/])") if letters else None
     return _Matcher(pattern, letter, {f: tuple(ids) for f, ids in owners.items()}, kinds, dict(rules.resolve))
 
