@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import cite, docinfo, downloads, dts, highlight, markup, teiwrite, totext, urls
+from . import cite, docinfo, downloads, dts, pagemeta, highlight, markup, teiwrite, totext, urls
 from . import registers as registers_mod
 from .model import Document, Edition, Note, Para, Volume, notes, page_breaks, source_note
 from .prose import ProsePage
@@ -253,8 +253,8 @@ class Site:
                                  for pid, n in ctx.paragraph_numbers.items()],
             page_citations=[(pb.xml_id, pb.n, cite.formatted(dict(item, URL=urls.absolute(self.edition.base_url, page, pb.xml_id)) if self.edition.base_url else item, ("page", pb.n)))
                             for pb in page_breaks(doc) if pb.xml_id],
-            meta=_meta(doc, vol, self.edition, item, title),
-            jsonld=_jsonld(doc, vol, self.edition, item),
+            meta=pagemeta.meta_tags(doc, vol, self.edition, item, title),
+            jsonld=pagemeta.json_ld(doc, vol, self.edition, item),
             canonical=urls.absolute(self.edition.base_url, page),
             alternates=[("application/vnd.citationstyles.csl+json", urls.href(page, urls.csl_json(vol.id, doc.xml_id)), "CSL-JSON"),
                         ("application/x-bibtex", urls.href(page, urls.bibtex(vol.id, doc.xml_id)), "BibTeX"),
@@ -380,68 +380,6 @@ def _note_html(note: Note, ctx: markup.Context) -> dict:
         "body": markup.blocks(tuple(note.blocks), ctx),
         "src": ctx.source_link(note.xml_id, f"Note {note.n}"),
     }
-
-
-def _meta(doc: Document, vol: Volume, edition: Edition, item: dict, title: str) -> list[tuple[str, str, str]]:
-    """(attribute, name, content) of the <meta> tags reference managers and search engines read:
-    Highwire Press (Zotero's Embedded Metadata), Dublin Core, Open Graph."""
-    pages = docinfo.page_range(doc)
-    url = item.get("URL", "")
-    date = docinfo.date(doc) or vol.year
-    tags = [
-        ("name", "citation_title", title),
-        ("name", "citation_book_title", vol.title),
-        ("name", "citation_series_title", vol.series),
-        ("name", "citation_volume", vol.number),
-        *[("name", "citation_editor", p.name) for p in vol.editors],
-        ("name", "citation_publisher", vol.publisher),
-        ("name", "citation_date", vol.year),
-        ("name", "citation_language", "en"),
-    ]
-    if pages:
-        tags += [("name", "citation_firstpage", pages[0]), ("name", "citation_lastpage", pages[1])]
-    if url:
-        tags.append(("name", "citation_public_url", url))
-    tags += [
-        ("name", "DC.title", title),
-        ("name", "DC.date", date),
-        ("name", "DC.type", "Text"),
-        ("name", "DC.identifier", url or f"{vol.id}/{doc.xml_id}"),
-        ("name", "DC.rights", "Public domain"),
-        ("name", "DC.language", "en"),
-        ("property", "og:type", "article"),
-        ("property", "og:title", f"{doc.n}. {title}"),
-        ("property", "og:site_name", edition.title),
-    ]
-    if url:
-        tags.append(("property", "og:url", url))
-    return tags
-
-
-def _jsonld(doc: Document, vol: Volume, edition: Edition, item: dict) -> Markup:
-    import json
-
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Chapter",
-        "name": item["title"],
-        "isPartOf": {"@type": "Book", "name": vol.title, "volumeNumber": vol.number,
-                     "isPartOf": {"@type": "BookSeries", "name": vol.series},
-                     "publisher": {"@type": "Organization", "name": vol.publisher}, "datePublished": vol.year,
-                     "editor": [{"@type": "Person", "name": p.name} for p in vol.editors]},
-        "position": doc.n,
-        "inLanguage": "en",
-        "license": edition.licence_url,
-    }
-    if item.get("URL"):
-        data["url"] = item["URL"]
-    if docinfo.date(doc):
-        data["dateCreated"] = docinfo.date(doc)
-    if item.get("page"):
-        first, _, last = item["page"].partition("-")
-        data["pageStart"], data["pageEnd"] = first, last or first
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return Markup(text.replace("<", "\\u003c"))  # nothing in it can close the script element
 
 
 def _description(doc: Document, vol: Volume, title: str) -> str:
