@@ -192,7 +192,8 @@ def attach(doc: Document, path: str | Path) -> Document:
         found = [(label, content, m.start(1))
                  for label, content in _units(doc)
                  for m in re.finditer(
-                     re.escape(draft.prefix) + "(" + re.escape(draft.quote) + ")" + re.escape(draft.suffix),
+                     # prefix and suffix are words next to the quote, with or without the space between
+                     re.escape(draft.prefix) + r"\s?(" + re.escape(draft.quote) + r")\s?" + re.escape(draft.suffix),
                      _words(content))]
         where = Location(str(path), draft.line)
         if not found:

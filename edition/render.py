@@ -227,6 +227,7 @@ class Site:
         pages = docinfo.page_range(doc)
         context = self._common(page, f"{doc.n}. {title}", _description(doc, vol, title))
         in_document = self._names_in(doc, ctx)
+        jsonld = pagemeta.json_ld(doc, vol, self.edition, item)
         return self._render(
             "document.html",
             doc=doc,
@@ -254,7 +255,8 @@ class Site:
             page_citations=[(pb.xml_id, pb.n, cite.formatted(dict(item, URL=urls.absolute(self.edition.base_url, page, pb.xml_id)) if self.edition.base_url else item, ("page", pb.n)))
                             for pb in page_breaks(doc) if pb.xml_id],
             meta=pagemeta.meta_tags(doc, vol, self.edition, item, title),
-            jsonld=pagemeta.json_ld(doc, vol, self.edition, item),
+            jsonld=jsonld,
+            csp_hashes=[pagemeta.csp_hash(jsonld)],
             canonical=urls.absolute(self.edition.base_url, page),
             alternates=[("application/vnd.citationstyles.csl+json", urls.href(page, urls.csl_json(vol.id, doc.xml_id)), "CSL-JSON"),
                         ("application/x-bibtex", urls.href(page, urls.bibtex(vol.id, doc.xml_id)), "BibTeX"),

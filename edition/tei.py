@@ -51,15 +51,32 @@ def parse_file(path: str | Path):
     return parse_bytes(name, data)
 
 
+MAX_BYTES = 20 * 1024 * 1024  # a FRUS volume file is about 8 MB
+MAX_DEPTH = 100  # FRUS documents nest a dozen levels deep
+
+
 def parse_bytes(name: str, data: bytes):
+    """Parse TEI safely: no DTD, no entities, no network; bounded in size and depth."""
+    if len(data) > MAX_BYTES:
+        raise EditionError(Location(name), f"the file is {len(data) / 1024 / 1024:.0f} MB;"
+                           f" TEI input is limited to {MAX_BYTES // 1024 // 1024} MB")
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        first = min(i for i in (data.find(b"<!DOCTYPE"), data.find(b"<!ENTITY")) if i >= 0)
+        line = data[:first].count(b"\n") + 1
+        raise EditionError(Location(name, line), "a DOCTYPE or entity declaration is not allowed in TEI input"
+                           " (no DTDs, no entities: they can read files or expand without end)")
     try:
         root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
         message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
         raise EditionError(Location(name, line or 1, col or 1), f"not well-formed XML: {message}") from None
-    if root.getroottree().docinfo.internalDTD or root.getroottree().docinfo.doctype:
-        raise EditionError(Location(name), "a DOCTYPE is not allowed in TEI input (no DTDs, no entities)")
+    depth = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > MAX_DEPTH:
+            raise EditionError(Location(name, el.sourceline or 1),
+                               f"elements nest deeper than {MAX_DEPTH} levels; TEI input is limited to {MAX_DEPTH}")
     return root
 
 
