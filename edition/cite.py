@@ -94,6 +94,21 @@ def formatted(item: dict, locator: tuple[str, str] | None = None) -> list[Format
     return out
 
 
+# A pinpoint citation is formatted once per document, style and kind of locator with this
+# stand-in number, which each paragraph's or page's own number then replaces: the output is
+# still citeproc-py's for that style (numbers are not reformatted by these styles), at a
+# fraction of the cost of formatting every paragraph anew.
+_PINPOINT = "918273"
+
+
+def pinpointed(item: dict, kind: str, numbers: list[str]) -> dict[str, list[Formatted]]:
+    """The citation of each paragraph (``kind="paragraph"``) or page, by its number."""
+    template = formatted(item, (kind, _PINPOINT))
+    return {n: [Formatted(f.key, f.label, Markup(str(f.html).replace(_PINPOINT, html.escape(n))),
+                          f.text.replace(_PINPOINT, n)) for f in template]
+            for n in numbers}
+
+
 def _render(item: dict, style: str, locator, fmt, escape: bool) -> str:
     data = _escaped(item) if escape else item
     bib = CitationStylesBibliography(_style(style), CiteProcJSON([data]), fmt)

@@ -250,10 +250,9 @@ class Site:
             online=f"{vol.online.rstrip('/')}/{doc.xml_id}" if vol.online else "",
             names=in_document,
             citations=cite.formatted(item),
-            paragraph_citations=[(pid, n, cite.formatted(dict(item, URL=urls.absolute(self.edition.base_url, page, pid)) if self.edition.base_url else item, ("paragraph", str(n))))
-                                 for pid, n in ctx.paragraph_numbers.items()],
-            page_citations=[(pb.xml_id, pb.n, cite.formatted(dict(item, URL=urls.absolute(self.edition.base_url, page, pb.xml_id)) if self.edition.base_url else item, ("page", pb.n)))
-                            for pb in page_breaks(doc) if pb.xml_id],
+            paragraph_citations=self._pinpoints(item, "paragraph", page,
+                                                [(pid, str(n)) for pid, n in ctx.paragraph_numbers.items()]),
+            page_citations=self._pinpoints(item, "page", page, [(pb.xml_id, pb.n) for pb in page_breaks(doc) if pb.xml_id]),
             meta=pagemeta.meta_tags(doc, vol, self.edition, item, title),
             jsonld=jsonld,
             csp_hashes=[pagemeta.csp_hash(jsonld)],
@@ -263,6 +262,20 @@ class Site:
                         ("application/x-research-info-systems", urls.href(page, urls.ris(vol.id, doc.xml_id)), "RIS")],
             **context,
         )
+
+    def _pinpoints(self, item: dict, kind: str, page: str, units: list[tuple[str, str]]):
+        """(anchor, number, citations) of each paragraph or page; with a base URL the
+        citation's URL carries the unit's anchor."""
+        if not units:
+            return []
+        if not self.edition.base_url:
+            by_number = cite.pinpointed(item, kind, [n for _, n in units])
+            return [(anchor, n, by_number[n]) for anchor, n in units]
+        out = []
+        for anchor, n in units:
+            with_url = dict(item, URL=urls.absolute(self.edition.base_url, page, anchor))
+            out.append((anchor, n, cite.pinpointed(with_url, kind, [n])[n]))
+        return out
 
     def _names_in(self, doc: Document, ctx: markup.Context) -> list[tuple[str, list[tuple[str, str]]]]:
         """The panel "in this document": per kind, each entry once, linked to the register."""
