@@ -149,3 +149,14 @@ def test_a_large_build_shows_progress_and_its_summary(tmp_path, capsys):
     assert "read 100/100 seeds" in captured.err
     assert captured.out.startswith(f"built {tmp_path / 'out'}: 100 documents, 205 pages, 0 warnings in ")
     assert (tmp_path / "out" / "frus1981-88v03" / "d100.html").is_file()
+
+
+def test_the_benchmark_generates_varied_documents_that_encode(tmp_path):
+    """The benchmark's editions are real inputs: every generated text encodes, none repeats."""
+    from edition import bench, encode, seeds
+
+    bench.generate(tmp_path / "gen", 14)
+    texts = sorted((tmp_path / "gen").glob("d*.txt"))
+    assert len(texts) == 14 and len({t.read_bytes() for t in texts}) == 14
+    numbers = {encode.encode_text(seeds.read_text(t)).n for t in texts}
+    assert numbers == {str(n) for n in range(1, 15)}

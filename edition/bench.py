@@ -1,0 +1,112 @@
+"""Benchmark: build synthetic editions of growing size and print what it costs.
+
+    python -m edition.bench [--sizes 10,100,1000] [--keep DIR]
+
+Each edition is generated from the seed and the example texts: documents are
+renumbered, page numbers shifted, and one footnote and one name varied per
+document, so no two documents are the same.  Every size is built in a fresh
+process (so that peak memory is that build's own), and beside each build the
+*floor* is measured: reading and parsing every input and writing the same
+bytes, the least any build of that output could cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT.parent / "shared"
+SOURCES = [PROJECT / "seeds" / "frus1981-88v03-d156.txt",
+           *sorted((SHARED / "examples" / "frus1981-88v05" / "text").glob("d*.txt"))]
+NAMES = ["Gromyko", "Brezhnev", "Clark", "Reagan", "Stalin", "Pipes"]
+
+
+def generate(folder: Path, count: int) -> None:
+    """``count`` varied documents and a config, in ``folder``."""
+    folder.mkdir(parents=True)
+    shutil.copytree(PROJECT / "seeds" / "registers", folder / "registers")
+    shutil.copytree(PROJECT / "seeds" / "pages", folder / "pages")
+    config = (PROJECT / "seeds" / "edition.toml").read_text(encoding="utf-8")
+    config = re.sub(r'(?m)^schema = .*$', 'schema = ""', config)
+    config = config.replace("[documents.d156]", "[documents.d1]")
+    (folder / "edition.toml").write_text(config, encoding="utf-8")
+    texts = [p.read_text(encoding="utf-8") for p in SOURCES if p.is_file()]
+    for n in range(1, count + 1):
+        text = texts[n % len(texts)]
+        text = re.sub(r"^(\[Page \d+\] )?\d+\. ", lambda m: f"{m.group(1) or ''}{n}. ", text, count=1)
+        shift = 1000 * n  # page numbers keep rising within a document and differ between them
+        text = re.sub(r"\[Page (\d+)\]", lambda m: f"[Page {int(m.group(1)) + shift}]", text)
+        name = NAMES[n % len(NAMES)]
+        text = text.replace("the following day", f"the following day (as {name} noted)", 1)
+        (folder / f"d{n}.txt").write_text(text, encoding="utf-8")
+
+
+def _build(seeds: Path, out: Path) -> dict:
+    script = (
+        "import json, resource, sys, time\n"
+        "from edition import config, pipeline\n"
+        "t = time.perf_counter()\n"
+        f"r = pipeline.build_edition(config.load({str(seeds / 'edition.toml')!r}), {str(out)!r})\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t, 'documents': r.documents,"
+        " 'peak_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _floor(seeds: Path, out: Path) -> float:
+    """Parse every input and write every output byte once: the cost no build can avoid."""
+    from lxml import etree
+
+    files = [p for p in out.rglob("*") if p.is_file()]
+    target = Path(tempfile.mkdtemp(prefix="floor-"))
+    start = time.perf_counter()
+    for text in seeds.glob("*.txt"):
+        text.read_bytes().decode("utf-8").split("\n")
+    for xml in out.rglob("*.xml"):
+        etree.fromstring(xml.read_bytes(), etree.XMLParser(collect_ids=False))
+    for path in files:
+        data = path.read_bytes()
+        dest = target / path.relative_to(out)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+    seconds = time.perf_counter() - start
+    shutil.rmtree(target)
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m edition.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10,100,1000", help="edition sizes to build (default: %(default)s)")
+    parser.add_argument("--keep", help="keep the generated editions in this folder")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="edition-bench-"))
+    print(f"{'documents':>9} {'wall s':>8} {'ms/doc':>8} {'peak MB':>8} {'output MB':>9} {'floor s':>8}")
+    for size in sizes:
+        seeds, out = work / f"seeds-{size}", work / f"site-{size}"
+        if seeds.exists():
+            shutil.rmtree(seeds)
+        generate(seeds, size)
+        figures = _build(seeds, out)
+        output = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        floor = _floor(seeds, out)
+        print(f"{figures['documents']:>9} {figures['seconds']:>8.2f} {1000 * figures['seconds'] / size:>8.1f}"
+              f" {figures['peak_kb'] / 1024:>8.1f} {output / 1024 / 1024:>9.1f} {floor:>8.2f}", flush=True)
+    if not args.keep:
+        shutil.rmtree(work)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
