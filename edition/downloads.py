@@ -18,7 +18,9 @@ from .docinfo import EDITION_EDITOR
 from .model import Document, Edition, Para, notes, page_breaks, paragraphs, plain
 
 ZIP = "downloads/edition.zip"
-CORPUS = "downloads/edition-corpus.xml"
+def corpus_path(volume_id: str) -> str:
+    """One corpus per volume: page ids (``pg_524``) are unique within a volume, not across."""
+    return f"downloads/{volume_id}-corpus.xml"
 
 
 def document_json(doc: Document, volume_id: str, paragraph_numbers: dict[str, int], url: str) -> bytes:
@@ -58,13 +60,15 @@ def edition_zip(files: dict[str, bytes], edition: Edition) -> bytes:
 
 
 def corpus(documents: list[tuple[Document, Edition]], edition: Edition) -> bytes:
-    """Every document's TEI in one ``teiCorpus`` with the edition's own header."""
+    """Every document of one volume in a ``teiCorpus`` with the edition's own header."""
     ns = teiwrite.T
     root = etree.Element(ns + "teiCorpus", nsmap={None: teiwrite.TEI_NS})
     header = etree.SubElement(root, ns + "teiHeader")
     file_desc = etree.SubElement(header, ns + "fileDesc")
     title_stmt = etree.SubElement(file_desc, ns + "titleStmt")
     etree.SubElement(title_stmt, ns + "title").text = edition.title
+    if documents:
+        etree.SubElement(title_stmt, ns + "title", type="volume").text = documents[0][1].volume.title
     for k, person in enumerate(edition.editors):
         editor = etree.SubElement(title_stmt, ns + "editor", role="edition")
         editor.text = person.name

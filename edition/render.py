@@ -131,8 +131,11 @@ class Site:
                 yield path, data, self.edition.config_path
 
     def _downloads(self):
-        documents = [(e.doc, dataclasses.replace(self.edition, volume=e.volume)) for e in self.entries]
-        yield downloads.CORPUS, downloads.corpus(documents, self.edition), self.edition.config_path
+        by_volume: dict[str, list] = {}
+        for e in self.entries:
+            by_volume.setdefault(e.volume.id, []).append((e.doc, dataclasses.replace(self.edition, volume=e.volume)))
+        for vol_id, documents in by_volume.items():
+            yield downloads.corpus_path(vol_id), downloads.corpus(documents, self.edition), self.edition.config_path
         yield downloads.ZIP, downloads.edition_zip(self._data, self.edition), self.edition.config_path
 
     def _static(self):
@@ -165,9 +168,12 @@ class Site:
                 "json": urls.href(page, urls.json_download(entry.volume.id, entry.doc.xml_id)),
             })
         context = self._common(page, self.edition.title, f"{self.edition.title}: reading edition of FRUS documents")
-        files = [(label, urls.href(page, path), _size(sizes[path])) for label, path in
-                 (("The whole edition (TEI, plain text and JSON of every document, with SHA256SUMS), zip", downloads.ZIP),
-                  ("Every document in one TEI corpus file (teiCorpus)", downloads.CORPUS))]
+        wanted = [("The whole edition (TEI, plain text and JSON of every document, with SHA256SUMS), zip", downloads.ZIP)]
+        for vol in (self.edition.volume, *self.edition.other_volumes):
+            if downloads.corpus_path(vol.id) in sizes:
+                wanted.append((f"Every document of {vol.subseries}, Volume {vol.number} in one TEI corpus file (teiCorpus)",
+                               downloads.corpus_path(vol.id)))
+        files = [(label, urls.href(page, path), _size(sizes[path])) for label, path in wanted]
         return self._render("index.html", intro=intro_page, documents=rows, downloads=files, **context)
 
     def _prose(self, prose: ProsePage) -> bytes:

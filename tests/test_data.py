@@ -43,7 +43,7 @@ def test_the_edition_zip_holds_every_file_and_a_checksum_manifest(site):
 
 
 def test_the_corpus_file_is_valid_tei_with_every_document(site, tei_all):
-    corpus = etree.parse(str(site / "downloads" / "edition-corpus.xml"))
+    corpus = etree.parse(str(site / "downloads" / "frus1981-88v03-corpus.xml"))
     assert tei_all.validate(corpus), tei_all.error_log
     assert corpus.getroot().tag == "{http://www.tei-c.org/ns/1.0}teiCorpus"
     assert corpus.xpath("count(/t:teiCorpus/t:TEI)", namespaces=NS) == 1.0
@@ -54,7 +54,7 @@ def test_the_corpus_file_is_valid_tei_with_every_document(site, tei_all):
 def test_the_home_page_links_the_downloads_with_their_sizes(site):
     page = lxml.html.parse(str(site / "index.html"))
     items = page.xpath("//ul[@class='downloads']/li")
-    assert [li.xpath("string(a/@href)") for li in items] == ["downloads/edition.zip", "downloads/edition-corpus.xml"]
+    assert [li.xpath("string(a/@href)") for li in items] == ["downloads/edition.zip", "downloads/frus1981-88v03-corpus.xml"]
     for li in items:
         size = (site / li.xpath("string(a/@href)")).stat().st_size
         assert f"({size / 1024:.0f} KB)" in li.text_content()
