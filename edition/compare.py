@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .model import (
-    Block, Container, Document, Inline, LineBreak, ListBlock, Note, PageBreak, Para, Span, Table, Text,
+    Block, Container, Document, Inline, LineBreak, ListBlock, Note, PageBreak, Para, Span, Table, Text, plain,
 )
 from .totext import _note_text
 
@@ -179,7 +179,7 @@ def tags(doc: Document) -> set[tuple[str, str, str, int, str]]:
                     kind = _TAG_KINDS.get(node.kind)
                     ref = node.attr(kind[1]) if kind else None
                     if kind and ref:
-                        words = "".join(_texts(node.children))
+                        words = plain(node.children, line_break="")
                         found.add((kind[0], ref.lstrip("#"), name, start, words))
 
         walk(content)
@@ -213,10 +213,3 @@ def tags(doc: Document) -> set[tuple[str, str, str, int, str]]:
         blocks(note.blocks, f"note{note.n}.", [0])
     return found
 
-
-def _texts(nodes):
-    for node in nodes:
-        if isinstance(node, Text):
-            yield node.text
-        elif isinstance(node, Span):
-            yield from _texts(node.children)

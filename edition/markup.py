@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from . import markings, urls
 from .model import (
     Anchor, Block, Container, Document, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span, Table, Text,
+    plain,
 )
 
 # Phrase-level TEI elements and the HTML they become (None: just their words).
@@ -187,7 +188,7 @@ def _name(span: Span, inner: Markup, ctx: Context, plain_links: bool) -> Markup:
 def _marking(span: Span, inner: Markup) -> Markup:
     cats = [c.lstrip("#") for c in (span.attr("ana") or "").split()]
     title = "; ".join(markings.LABELS.get(c, c) for c in cats)
-    words = "".join(_texts(span.children))
+    words = plain(span.children, line_break="")
     match = _CODE.fullmatch(words)
     if span.attr("subtype") == "document" or not match:
         return Markup('<span class="marking">{}</span>').format(inner)
@@ -195,14 +196,6 @@ def _marking(span: Span, inner: Markup) -> Markup:
     return Markup('<span class="marking">{}<abbr title="{}">{}</abbr>{}</span>').format(
         opening, title, code + caveats, rest
     )
-
-
-def _texts(nodes):
-    for node in nodes:
-        if isinstance(node, Text):
-            yield node.text
-        elif isinstance(node, Span):
-            yield from _texts(node.children)
 
 
 def _ref_href(target: str, ctx: Context) -> str | None:
