@@ -38,7 +38,7 @@ def digest(words: str) -> str:
 
 
 @dataclass(frozen=True)
-class Anchor:
+class Citable:
     id: str
     kind: str  # document, paragraph, note, page, annotation, person, term, place
     page: str  # the site page it is on
@@ -47,26 +47,26 @@ class Anchor:
     full: str = ""  # a paragraph's words
 
 
-def document_anchors(doc: Document, page: str) -> list[Anchor]:
-    out = [Anchor(doc.xml_id, "document", page, digest(plain(doc.head)), plain(doc.head)[:60])]
+def document_anchors(doc: Document, page: str) -> list[Citable]:
+    out = [Citable(doc.xml_id, "document", page, digest(plain(doc.head)), plain(doc.head)[:60])]
     for para in paragraphs(doc.blocks):
         if para.xml_id:
             words = plain(para.content)
-            out.append(Anchor(para.xml_id, "paragraph", page, digest(words), words[:60], words))
+            out.append(Citable(para.xml_id, "paragraph", page, digest(words), words[:60], words))
     for note in notes(doc):
         if note.xml_id:
             words = " ".join(plain(b.content) for b in note.blocks if isinstance(b, Para))
-            out.append(Anchor(note.xml_id, "note", page, digest(words), words[:60]))
+            out.append(Citable(note.xml_id, "note", page, digest(words), words[:60]))
     for pb in page_breaks(doc):
         if pb.xml_id:
-            out.append(Anchor(pb.xml_id, "page", page, digest(f"page {pb.n}"), f"page {pb.n}"))
+            out.append(Citable(pb.xml_id, "page", page, digest(f"page {pb.n}"), f"page {pb.n}"))
     for ann in doc.annotations:
         words = " ".join(plain(b.content) for b in ann.blocks if isinstance(b, Para))
-        out.append(Anchor(ann.xml_id, "annotation", page, digest(words), words[:60]))
+        out.append(Citable(ann.xml_id, "annotation", page, digest(words), words[:60]))
     return out
 
 
-def manifest(anchors: list[Anchor]) -> bytes:
+def manifest(anchors: list[Citable]) -> bytes:
     """The manifest; a paragraph's words are kept too, so that the next release can
     tell a corrected paragraph from a different one."""
     entries = []
@@ -169,7 +169,7 @@ def _rename(doc: Document, renames: dict[str, str]) -> Document:
 # ------------------------------------------------------------ checking
 
 
-def check(current: list[Anchor], previous: Previous | None, aliases: dict[str, str], config_path: str) -> None:
+def check(current: list[Citable], previous: Previous | None, aliases: dict[str, str], config_path: str) -> None:
     """Fail when a published anchor would disappear or stand on other words (and has no alias)."""
     if previous is None:
         return

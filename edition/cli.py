@@ -106,7 +106,7 @@ def _run(args) -> int:
         if args.output and len(args.texts) > 1:
             raise SystemExit("build.py encode: -o takes one input file only")
         # Encode everything first: one bad file means no file is written.
-        results = [(name, *pipeline.encode_file(name, edition)) for name in args.texts]
+        results = pipeline.encode_files(args.texts, edition)
         for name, data, warnings in results:
             for warning in warnings:
                 print(warning, file=sys.stderr)

@@ -2,7 +2,7 @@
 
 ``build_edition``: seeds (texts and TEI files) → documents → the site, which
 replaces the old one only when every step has succeeded.
-``encode_file``: one plain-text document → TEI bytes.
+``encode_files``: plain-text documents → TEI bytes.
 """
 
 from __future__ import annotations
@@ -63,10 +63,15 @@ def _occurrence(source: seeds.SourceText, form: str, k: int) -> Location:
     return source.location(offset)
 
 
-def encode_file(path: str | Path, edition: Edition) -> tuple[bytes, list[str]]:
-    """Read one text, encode it, and return the standalone TEI file's bytes (and warnings)."""
-    doc, warnings = encode_text_seed(path, edition, load_registers(edition.volume))
-    return teiwrite.to_bytes(doc, edition), warnings
+def encode_files(paths: list[str], edition: Edition) -> list[tuple[str, bytes, list[str]]]:
+    """Read texts, encode them, and return each standalone TEI file's bytes (and warnings).
+    The registers are read once for all of them."""
+    regs = load_registers(edition.volume)
+    out = []
+    for path in paths:
+        doc, warnings = encode_text_seed(path, edition, regs)
+        out.append((str(path), teiwrite.to_bytes(doc, edition), warnings))
+    return out
 
 
 def with_facts(doc: Document, edition: Edition) -> Document:

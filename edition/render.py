@@ -199,7 +199,8 @@ class Site:
             yield urls.csl_json(vol.id, doc.xml_id), cite.csl_json(item), entry.source
             yield urls.bibtex(vol.id, doc.xml_id), cite.bibtex(item), entry.source
             yield urls.ris(vol.id, doc.xml_id), cite.ris(item), entry.source
-            doc_json = downloads.document_json(doc, vol.id, markup.number_paragraphs(doc), item.get("URL", ""))
+            numbers = markup.number_paragraphs(doc)
+            doc_json = downloads.document_json(doc, vol.id, numbers, item.get("URL", ""))
             yield urls.json_download(vol.id, doc.xml_id), doc_json, entry.source
             self._data[f"{vol.id}/{doc.xml_id}.xml"] = tei_bytes
             self._tei.append((vol, doc, tei_bytes))
@@ -209,7 +210,7 @@ class Site:
             ctx = markup.Context(
                 doc=doc, page=entry.page, volume=vol.id, source_page=urls.source_view(vol.id, doc.xml_id),
                 source_lines=lines, documents=known[vol.id], online=vol.online,
-                paragraph_numbers=markup.number_paragraphs(doc),
+                paragraph_numbers=numbers,
                 registers=self.registers.get(vol.id), register_pages=self._register_pages(vol.id),
                 annotation_ends={a.end: a for a in doc.annotations},
                 aliases=_aliases_for(self.edition),
@@ -218,13 +219,13 @@ class Site:
             self.occurrences.setdefault(vol.id, []).extend((entry, occ) for occ in found)
             previous = self.entries[k - 1] if k > 0 else None
             following = self.entries[k + 1] if k + 1 < len(self.entries) else None
-            yield entry.page, self._reading(entry, ctx, previous, following, item), entry.source
+            yield entry.page, self._reading(entry, ctx, previous, following, item, found), entry.source
             yield ctx.source_page, self._source_view(entry, ctx, tei_bytes), entry.source
             ctx.unresolved_warnings()
             self.warnings.extend(w for w in ctx.warnings if w not in self.warnings)
 
     def _reading(self, entry: Entry, ctx: markup.Context, previous: Entry | None, following: Entry | None,
-                 item: dict) -> bytes:
+                 item: dict, found: list) -> bytes:
         doc, vol, page = entry.doc, entry.volume, entry.page
         title = teiwrite.document_title(doc)
         source = source_note(doc)
@@ -232,7 +233,7 @@ class Site:
         footnotes = [n for n in notes(doc) if n is not source]
         pages = docinfo.page_range(doc)
         context = self._common(page, f"{doc.n}. {title}", _description(doc, vol, title))
-        in_document = self._names_in(doc, ctx)
+        in_document = self._names_in(found, ctx)
         jsonld = pagemeta.json_ld(doc, vol, self.edition, item)
         return self._render(
             "document.html",
@@ -283,13 +284,14 @@ class Site:
             out.append((anchor, n, cite.pinpointed(with_url, kind, [n])[n]))
         return out
 
-    def _names_in(self, doc: Document, ctx: markup.Context) -> list[tuple[str, list[tuple[str, str]]]]:
-        """The panel "in this document": per kind, each entry once, linked to the register."""
+    def _names_in(self, found: list, ctx: markup.Context) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The panel "in this document" (from the document's occurrences): per kind, each
+        entry once, linked to the register."""
         regs = ctx.registers
         if regs is None:
             return []
         seen: dict[str, list] = {}
-        for occ in registers_mod.occurrences(doc, ctx.paragraph_numbers):
+        for occ in found:
             entry = regs.by_id(occ.entry_id)
             if entry is None or entry.kind not in ctx.register_pages:
                 continue
@@ -301,13 +303,13 @@ class Site:
 
     def register_anchors(self) -> list:
         """Register entries as citable anchors (for anchors.json)."""
-        from .anchors import Anchor, digest
+        from .anchors import Citable, digest
 
         out = []
         for vol_id, regs in self.registers.items():
             for kind, page in self._register_pages(vol_id).items():
                 for reg in regs.of_kind(kind):
-                    out.append(Anchor(reg.id, kind, page, digest(f"{reg.name} {reg.description}"), reg.name))
+                    out.append(Citable(reg.id, kind, page, digest(f"{reg.name} {reg.description}"), reg.name))
         return out
 
     def _registers(self):
