@@ -144,9 +144,15 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
     writer = SiteWriter(site)
     try:
         html = 0
+        reading_pages = {e.page for e in entries}
+        rendered = 0
         for path, data, source in site_pages.files():
             writer.write(path, data, source)
             html += path.endswith(".html")
+            if path in reading_pages:
+                rendered += 1
+                if progress and len(entries) >= 100 and rendered % 100 == 0:
+                    progress(f"rendered {rendered}/{len(entries)} documents")
         writer.write("anchors.json", anchors.manifest(published), edition.config_path)
         for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
             writer.write(path, data, source)

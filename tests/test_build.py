@@ -147,6 +147,7 @@ def test_a_large_build_shows_progress_and_its_summary(tmp_path, capsys):
     assert cli.main(["build", "--seeds", str(seeds), "--out", str(tmp_path / "out")]) == 0
     captured = capsys.readouterr()
     assert "read 100/100 seeds" in captured.err
+    assert "rendered 100/100 documents" in captured.err
     assert captured.out.startswith(f"built {tmp_path / 'out'}: 100 documents, 205 pages, 0 warnings in ")
     assert (tmp_path / "out" / "frus1981-88v03" / "d100.html").is_file()
 
