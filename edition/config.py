@@ -187,7 +187,15 @@ def _edition(raw: dict, where: _Where, base: Path, name: str) -> Edition:
         documents=_documents(raw, where),
         resolve=_resolve(raw.get("tagging", {}), where, "tagging"),
         skip=_skip(raw.get("tagging", {}), where, "tagging"),
+        search=_flag(ed, "search", where, default=True),
     )
+
+
+def _flag(ed: dict, key: str, where: _Where, default: bool) -> bool:
+    value = ed.get(key, default)
+    if not isinstance(value, bool):
+        raise EditionError(where.key("edition", key), f"[edition] {key} must be true or false")
+    return value
 
 
 def _base_url(ed: dict, where: _Where) -> str:

@@ -201,6 +201,7 @@ class Edition:
     documents: tuple["DocumentFacts", ...] = ()
     resolve: tuple[tuple[str, str], ...] = ()  # tagging rules for every document
     skip: tuple[str, ...] = ()
+    search: bool = True  # build the Pagefind index and the search page
 
     def facts(self, doc_id: str) -> "DocumentFacts | None":
         return next((f for f in self.documents if f.id == doc_id), None)

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import anchors, annotations, docinfo, encode, markings, prose, registers, render, seeds, tagging, tei, teiwrite, totext
+from . import anchors, annotations, docinfo, encode, markings, pagefind_index, prose, registers, render, seeds, tagging, tei, teiwrite, totext
 from . import urls
 from .errors import EditionError, Location, warning_text
 from .model import Document, Edition, Volume
@@ -104,10 +104,12 @@ class BuildReport:
     pages: int
     warnings: tuple[str, ...]
     seconds: float
+    search_seconds: float = 0.0  # of which the search index
 
     def summary(self) -> str:
+        search = f" (search index {self.search_seconds:.2f} s)" if self.search_seconds else ""
         return (f"built {self.site}: {self.documents} documents, {self.pages} pages,"
-                f" {len(self.warnings)} warnings in {self.seconds:.2f} s")
+                f" {len(self.warnings)} warnings in {self.seconds:.2f} s{search}")
 
 
 def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -> BuildReport:
@@ -156,12 +158,19 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
         writer.write("anchors.json", anchors.manifest(published), edition.config_path)
         for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
             writer.write(path, data, source)
+        search_started = time.perf_counter()
+        if edition.search:
+            if progress and len(entries) >= 100:
+                progress(f"indexing {len(site_pages.search_pages)} pages for the search")
+            for path, data in pagefind_index.bundle(site_pages.search_pages, "en", Location(edition.config_path)):
+                writer.write(f"{urls.SEARCH_BUNDLE}/{path}", data, "pagefind")
+        search_seconds = time.perf_counter() - search_started
         writer.commit()
     except BaseException:
         writer.abandon()
         raise
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
-                       tuple(warnings + site_pages.warnings), time.perf_counter() - started)
+                       tuple(warnings + site_pages.warnings), time.perf_counter() - started, search_seconds)
 
 
 def _volume_order(edition: Edition, volume_id: str) -> int:

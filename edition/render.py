@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import cite, docinfo, downloads, dts, pagemeta, highlight, markup, teiwrite, totext, urls
+from . import cite, docinfo, downloads, dts, pagemeta, highlight, markup, search, teiwrite, totext, urls
 from . import registers as registers_mod
 from .model import Document, Edition, Note, Para, Volume, notes, page_breaks, source_note
 from .prose import ProsePage
@@ -64,6 +64,7 @@ class Site:
         self.occurrences: dict[str, list] = {}  # volume id → [(entry, occurrence)]
         self._data: dict[str, bytes] = {}  # what the edition zip holds
         self._tei: list = []  # (volume, document, TEI bytes), for the DTS API
+        self.search_pages: list[search.SearchPage] = []  # complete once files() is exhausted
 
     def _register_pages(self, volume_id: str) -> dict[str, str]:
         regs = self.registers.get(volume_id)
@@ -89,6 +90,7 @@ class Site:
                                for kind, path in self._register_pages(vol).items()
                                if vol == self.edition.volume.id],
             "page_path": page,
+            "search_page": link(urls.SEARCH) if self.edition.search else "",
         }
 
     def _render(self, template: str, **context) -> bytes:
@@ -100,6 +102,8 @@ class Site:
         yield from self._documents()
         yield from self._dts()
         yield from self._registers()
+        if self.edition.search:
+            yield from self._search()
         sizes = {}
         for path, data, source in self._downloads():
             sizes[path] = len(data)
@@ -216,6 +220,8 @@ class Site:
                 aliases=_aliases_for(self.edition),
             )
             found = registers_mod.occurrences(doc, ctx.paragraph_numbers)
+            if self.edition.search:
+                self.search_pages.append(search.document_page(doc, entry.page, numbers, ctx.registers, found))
             self.occurrences.setdefault(vol.id, []).extend((entry, occ) for occ in found)
             previous = self.entries[k - 1] if k > 0 else None
             following = self.entries[k + 1] if k + 1 < len(self.entries) else None
@@ -334,6 +340,19 @@ class Site:
                 others = [(REGISTER_TITLES[k], urls.href(page, p)) for k, p in pages.items() if k != kind]
                 yield page, self._render("register.html", rows=rows, volume=vol, others=others, **context), \
                     self.edition.config_path
+
+    def _search(self):
+        for vol_id, regs in self.registers.items():
+            vol = self.edition.volume_by_id(vol_id)
+            self.search_pages.extend(search.register_pages(f"{vol.subseries}, Volume {vol.number}", regs,
+                                                           self._register_pages(vol_id), REGISTER_TITLES))
+        yield urls.SEARCH_FALLBACK, search.fallback_script(self.search_pages), self.edition.config_path
+        page = urls.SEARCH
+        context = self._common(page, "Search", f"Search the documents, notes, annotations and registers of {self.edition.title}")
+        yield page, self._render(
+            "search.html", bundle=urls.href(page, f"{urls.SEARCH_BUNDLE}/pagefind.js"),
+            fallback=urls.href(page, urls.SEARCH_FALLBACK), filter_labels=search.FILTER_LABELS,
+            csp_extra=["'wasm-unsafe-eval'"], **context), self.edition.config_path
 
     def _source_view(self, entry: Entry, ctx: markup.Context, tei_bytes: bytes) -> bytes:
         doc, page = entry.doc, ctx.source_page

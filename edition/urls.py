@@ -51,6 +51,16 @@ def absolute(base_url: str, path: str, fragment: str | None = None) -> str:
     return f"{url}#{fragment}" if fragment else url
 
 
+def with_fragment(path: str, fragment: str) -> str:
+    """A site path with an anchor (``frus1981-88v03/d156.html#d156p3``), as search records keep it."""
+    return f"{path}#{fragment}"
+
+
+SEARCH = "search.html"
+SEARCH_BUNDLE = "pagefind"  # Pagefind's own folder: its script, WebAssembly and index
+SEARCH_FALLBACK = "search/fallback.js"
+
+
 def source_view(volume: str, doc_id: str) -> str:
     return f"{volume}/{doc_id}-source.html"
 

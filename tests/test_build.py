@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -148,7 +149,9 @@ def test_a_large_build_shows_progress_and_its_summary(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "read 100/100 seeds" in captured.err
     assert "rendered 100/100 documents" in captured.err
-    assert captured.out.startswith(f"built {tmp_path / 'out'}: 100 documents, 205 pages, 0 warnings in ")
+    assert captured.out.startswith(f"built {tmp_path / 'out'}: 100 documents, 206 pages, 0 warnings in ")
+    assert "indexing 103 pages for the search" in captured.err
+    assert re.search(r"\(search index \d+\.\d\d s\)$", captured.out.strip())
     assert (tmp_path / "out" / "frus1981-88v03" / "d100.html").is_file()
 
 

@@ -157,7 +157,7 @@ def test_unknown_elements_render_their_text_and_warn(tmp_path, capsys):
 def test_build_prints_a_one_line_summary(tmp_path, capsys):
     assert cli.main(["build", "--seeds", str(GOLDEN / "seeds"), "--out", str(tmp_path / "o")]) == 0
     out = capsys.readouterr().out.strip().split("\n")
-    assert len(out) == 1 and out[0].startswith(f"built {tmp_path / 'o'}: 3 documents, 11 pages, 0 warnings in ")
+    assert len(out) == 1 and out[0].startswith(f"built {tmp_path / 'o'}: 3 documents, 12 pages, 0 warnings in ")
 
 
 def test_user_templates_are_searched_first(tmp_path):
