@@ -7,7 +7,6 @@ builds of the same inputs give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import zipfile
 
@@ -45,22 +44,45 @@ def document_json(doc: Document, volume_id: str, paragraph_numbers: dict[str, in
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def edition_zip(files: dict[str, bytes], edition: Edition) -> bytes:
-    """``files`` (path → bytes) and a SHA256SUMS manifest of them, in one zip."""
+class Streamed:
+    """A download too large to hold in memory: ``write`` makes the file, whose size is
+    known afterwards.  The site writer calls it with the open output file."""
+
+    def __init__(self, produce):
+        self._produce = produce
+        self.size: int | None = None
+
+    def write_to(self, handle) -> None:
+        self._produce(handle)
+        self.size = handle.tell()
+
+
+def edition_zip(members: list[tuple[str, str]], read, edition: Edition) -> Streamed:
+    """The zip of ``members`` (name in the zip, site path) read back one at a time with
+    ``read``, and a SHA256SUMS manifest of them, written as it is made."""
     stamp = tuple(int(x) for x in edition.date.split("-")) + (0, 0, 0)
-    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in [*sorted(files.items()), ("SHA256SUMS", sums.encode("utf-8"))]:
-            info = zipfile.ZipInfo(f"edition/{name}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
+
+    def info(name: str) -> zipfile.ZipInfo:
+        entry = zipfile.ZipInfo(f"edition/{name}", date_time=stamp)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        return entry
+
+    def produce(handle) -> None:
+        sums = []
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, path in sorted(members):
+                data = read(path)
+                sums.append(f"{hashlib.sha256(data).hexdigest()}  {name}\n")
+                archive.writestr(info(name), data)
+            archive.writestr(info("SHA256SUMS"), "".join(sums).encode("utf-8"))
+
+    return Streamed(produce)
 
 
-def corpus(documents: list[tuple[Document, Edition]], edition: Edition) -> bytes:
-    """Every document of one volume in a ``teiCorpus`` with the edition's own header."""
+def corpus(documents: list[tuple[Document, Edition, str]], read, edition: Edition) -> Streamed:
+    """Every document of one volume in a ``teiCorpus`` with the edition's own header,
+    written one document at a time from its TEI file (site path, read back with ``read``)."""
     ns = teiwrite.T
     root = etree.Element(ns + "teiCorpus", nsmap={None: teiwrite.TEI_NS})
     header = etree.SubElement(root, ns + "teiHeader")
@@ -83,20 +105,29 @@ def corpus(documents: list[tuple[Document, Edition]], edition: Edition) -> bytes
     etree.SubElement(avail, ns + "licence", target=edition.licence_url).text = "Public domain."
     source = etree.SubElement(file_desc, ns + "sourceDesc")
     etree.SubElement(source, ns + "p").text = "The documents of the edition, each with its own header."
-    taxonomy = None
-    for doc, doc_edition in documents:
-        tei = teiwrite.tei_document(doc, doc_edition)
-        # ids shared by every document's header stand once, in the corpus header; the
-        # documents' pointers (#class-secret, #edition-editor) resolve to them there
-        for decl in tei.iter(ns + "classDecl"):
-            taxonomy = taxonomy if taxonomy is not None else decl
-            decl.getparent().remove(decl)
-        for el in tei.iter(ns + "editor"):
-            el.attrib.pop(teiwrite.XML_ID, None)
-        root.append(tei)
-    if taxonomy is not None:
-        encoding = etree.Element(ns + "encodingDesc")
-        encoding.append(taxonomy)
-        header.append(encoding)
+    used: list[str] = []
+    for doc, _, _ in documents:
+        used.extend(c for c in teiwrite.categories_used(doc) if c not in used)
+    # ids shared by every document's header (#class-secret, #edition-editor) stand once, here
+    teiwrite.class_decl(etree.SubElement(header, ns + "encodingDesc"), used)
+    placeholder = etree.SubElement(root, ns + "TEI")
     teiwrite.indent(root)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+    head, _, tail = etree.tostring(root, xml_declaration=True, encoding="UTF-8").partition(b"<TEI/>")
+
+    def produce(handle) -> None:
+        handle.write(head)
+        for k, (_, _, path) in enumerate(documents):
+            tei = etree.fromstring(read(path), etree.XMLParser(resolve_entities=False, no_network=True))
+            for decl in list(tei.iter(ns + "classDecl")):
+                decl.getparent().remove(decl)
+            for el in tei.iter(ns + "editor"):
+                el.attrib.pop(teiwrite.XML_ID, None)
+            text = etree.tostring(tei, encoding="UTF-8").decode("utf-8")
+            text = text.replace(f' xmlns="{teiwrite.TEI_NS}"', "", 1)  # declared once, on teiCorpus
+            if k:
+                handle.write(b"\n")
+            handle.write(text.encode("utf-8"))
+        handle.write(tail + b"\n")
+
+    del placeholder
+    return Streamed(produce)

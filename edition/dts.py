@@ -63,34 +63,39 @@ def _trees() -> list[dict]:
     ]
 
 
-def files(edition: Edition, documents: list[tuple[Volume, Document, bytes]]):
-    """(path, bytes) of every file of the API."""
-    base = edition.base_url
+def _url(edition: Edition, path: str) -> str:
+    return urls.absolute(edition.base_url, path)
 
-    def url(path: str) -> str:
-        return urls.absolute(base, path)
 
-    templates = {"collection": url(COLLECTION), "navigation": url(NAVIGATION), "document": url(DOCUMENT)}
-    yield ENTRY, _json({"@context": CONTEXT, "@id": url(ENTRY), "@type": "EntryPoint", "dtsVersion": VERSION,
-                        **templates})
+def _templates(edition: Edition) -> dict[str, str]:
+    return {"collection": _url(edition, COLLECTION), "navigation": _url(edition, NAVIGATION),
+            "document": _url(edition, DOCUMENT)}
 
+
+def _resource(edition: Edition, vol: Volume, doc: Document) -> dict:
+    rid = resource_id(vol, doc)
+    item = {"@id": rid, "@type": "Resource", "title": docinfo.document_title(doc), "totalParents": 1,
+            "totalChildren": 0, "collection": _url(edition, expand(COLLECTION, id=vol.id)),
+            "navigation": _url(edition, expand(NAVIGATION, resource=rid)),
+            "document": _url(edition, expand(DOCUMENT, resource=rid)),
+            "citationTrees": _trees(), "mediaTypes": ["application/tei+xml"]}
+    when = docinfo.date(doc)
+    if when:
+        item["dublinCore"] = {"date": when}
+    return item
+
+
+def files(edition: Edition, documents: list[tuple[Volume, Document]]):
+    """(path, bytes) of the API's entry point and collections; each document's own
+    files come from :func:`document_files`."""
+    templates = _templates(edition)
+    yield ENTRY, _json({"@context": CONTEXT, "@id": _url(edition, ENTRY), "@type": "EntryPoint",
+                        "dtsVersion": VERSION, **templates})
     volumes: dict[str, tuple[Volume, list]] = {}
-    for vol, doc, tei in documents:
-        volumes.setdefault(vol.id, (vol, []))[1].append((doc, tei))
-
-    def resource(vol: Volume, doc: Document) -> dict:
-        rid = resource_id(vol, doc)
-        item = {"@id": rid, "@type": "Resource", "title": docinfo.document_title(doc), "totalParents": 1,
-                "totalChildren": 0, "collection": url(expand(COLLECTION, id=vol.id)),
-                "navigation": url(expand(NAVIGATION, resource=rid)), "document": url(expand(DOCUMENT, resource=rid)),
-                "citationTrees": _trees(), "mediaTypes": ["application/tei+xml"]}
-        when = docinfo.date(doc)
-        if when:
-            item["dublinCore"] = {"date": when}
-        return item
-
+    for vol, doc in documents:
+        volumes.setdefault(vol.id, (vol, []))[1].append(doc)
     root_members = [{"@id": vol.id, "@type": "Collection", "title": vol.title, "totalParents": 1,
-                     "totalChildren": len(docs), "collection": url(expand(COLLECTION, id=vol.id))}
+                     "totalChildren": len(docs), "collection": _url(edition, expand(COLLECTION, id=vol.id))}
                     for vol, docs in volumes.values()]
     yield expand(COLLECTION), _json({"@context": CONTEXT, "@id": "edition", "@type": "Collection",
                                      "dtsVersion": VERSION, "title": edition.title, "totalParents": 0,
@@ -100,17 +105,20 @@ def files(edition: Edition, documents: list[tuple[Volume, Document, bytes]]):
         yield expand(COLLECTION, id=vol.id), _json({
             "@context": CONTEXT, "@id": vol.id, "@type": "Collection", "dtsVersion": VERSION, "title": vol.title,
             "totalParents": 1, "totalChildren": len(docs), "collection": templates["collection"],
-            "member": [resource(vol, doc) for doc, _ in docs]})
-        for doc, tei in docs:
-            rid = resource_id(vol, doc)
-            members, pages = _members(doc)
-            for tree, units in ((None, members), (PAGES_TREE, pages)):
-                yield expand(NAVIGATION, resource=rid, tree=tree), _json({
-                    "@context": CONTEXT, "@id": url(expand(NAVIGATION, resource=rid, tree=tree)), "@type": "Navigation",
-                    "dtsVersion": VERSION, "resource": resource(vol, doc), "member": units})
-            yield expand(DOCUMENT, resource=rid), tei
-            for ref, fragment in _fragments(tei, doc, [m["identifier"] for m in members + pages]):
-                yield expand(DOCUMENT, resource=rid, ref=ref), fragment
+            "member": [_resource(edition, vol, doc) for doc in docs]})
+
+
+def document_files(edition: Edition, vol: Volume, doc: Document, tei: bytes):
+    """(path, bytes) of one document in the API: its navigation, the TEI, each fragment."""
+    rid = resource_id(vol, doc)
+    members, pages = _members(doc)
+    for tree, units in ((None, members), (PAGES_TREE, pages)):
+        yield expand(NAVIGATION, resource=rid, tree=tree), _json({
+            "@context": CONTEXT, "@id": _url(edition, expand(NAVIGATION, resource=rid, tree=tree)),
+            "@type": "Navigation", "dtsVersion": VERSION, "resource": _resource(edition, vol, doc), "member": units})
+    yield expand(DOCUMENT, resource=rid), tei
+    for ref, fragment in _fragments(tei, doc, [m["identifier"] for m in members + pages]):
+        yield expand(DOCUMENT, resource=rid, ref=ref), fragment
 
 
 def _members(doc: Document) -> tuple[list[dict], list[dict]]:

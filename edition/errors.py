@@ -30,6 +30,9 @@ class EditionError(Exception):
         self.location = location
         self.message = message
 
+    def __reduce__(self):  # so that an error raised in a worker process reaches the CLI whole
+        return (type(self), (self.location, self.message))
+
 
 def warning_text(location: Location, message: str) -> str:
     """The one format for warnings, shaped like errors (as compilers and Sphinx do)."""

@@ -145,16 +145,14 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
     anchors.check(published, previous, dict(edition.aliases), edition.config_path)
     writer = SiteWriter(site)
     try:
-        html = 0
-        reading_pages = {e.page for e in entries}
-        rendered = 0
-        for path, data, source in site_pages.files():
+        for k, output in enumerate(render_documents(site_pages), start=1):
+            site_pages.add(k - 1, output)
+            for path, data in output.files:
+                writer.write(path, data, entries[k - 1].source)
+            if progress and len(entries) >= 100 and k % 100 == 0:
+                progress(f"rendered {k}/{len(entries)} documents")
+        for path, data, source in site_pages.files(writer.read):
             writer.write(path, data, source)
-            html += path.endswith(".html")
-            if path in reading_pages:
-                rendered += 1
-                if progress and len(entries) >= 100 and rendered % 100 == 0:
-                    progress(f"rendered {rendered}/{len(entries)} documents")
         writer.write("anchors.json", anchors.manifest(published), edition.config_path)
         for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
             writer.write(path, data, source)
@@ -169,8 +167,15 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
     except BaseException:
         writer.abandon()
         raise
+    html = sum(path.endswith(".html") for path in writer.written)
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
                        tuple(warnings + site_pages.warnings), time.perf_counter() - started, search_seconds)
+
+
+def render_documents(site: render.Site):
+    """Each document's output, in order."""
+    for k in range(len(site.entries)):
+        yield site.document_output(k)
 
 
 def _volume_order(edition: Edition, volume_id: str) -> int:

@@ -61,10 +61,12 @@ class Site:
         self.registers = registers or {}  # volume id → Registers
         self.env = environment(edition)
         self.warnings: list[str] = []
-        self.occurrences: dict[str, list] = {}  # volume id → [(entry, occurrence)]
-        self._data: dict[str, bytes] = {}  # what the edition zip holds
-        self._tei: list = []  # (volume, document, TEI bytes), for the DTS API
+        self.occurrences: dict[str, dict[str, list]] = {}  # volume id → entry id → [(entry, occurrence)]
         self.search_pages: list[search.SearchPage] = []  # complete once files() is exhausted
+        self._known: dict[str, dict[str, str]] = {}  # volume id → document id → page
+        for entry in entries:
+            self._known.setdefault(entry.volume.id, {})[entry.doc.xml_id] = entry.page
+        self._aliases = _aliases_for(edition)
 
     def _register_pages(self, volume_id: str) -> dict[str, str]:
         regs = self.registers.get(volume_id)
@@ -98,16 +100,17 @@ class Site:
 
     # -- the files ---------------------------------------------------------
 
-    def files(self):
-        yield from self._documents()
+    def files(self, read):
+        """Every file but the documents' own (see :meth:`document_output`, whose results
+        :meth:`add` must have been given first).  ``read`` gives back a written file's bytes."""
         yield from self._dts()
         yield from self._registers()
         if self.edition.search:
             yield from self._search()
         sizes = {}
-        for path, data, source in self._downloads():
-            sizes[path] = len(data)
+        for path, data, source in self._downloads(read):
             yield path, data, source
+            sizes[path] = data.size
         yield urls.INDEX, self._index(sizes), self.edition.config_path
         for page in self.pages:
             if page.name != "index":
@@ -131,16 +134,22 @@ class Site:
 
     def _dts(self):
         if self.edition.base_url:
-            for path, data in dts.files(self.edition, self._tei):
+            for path, data in dts.files(self.edition, [(e.volume, e.doc) for e in self.entries]):
                 yield path, data, self.edition.config_path
 
-    def _downloads(self):
+    def _downloads(self, read):
         by_volume: dict[str, list] = {}
+        members = []
         for e in self.entries:
-            by_volume.setdefault(e.volume.id, []).append((e.doc, dataclasses.replace(self.edition, volume=e.volume)))
+            vol, doc = e.volume, e.doc
+            tei = urls.tei_download(vol.id, doc.xml_id)
+            by_volume.setdefault(vol.id, []).append((doc, dataclasses.replace(self.edition, volume=vol), tei))
+            members += [(f"{vol.id}/{doc.xml_id}.xml", tei),
+                        (f"{vol.id}/{doc.xml_id}.txt", urls.text_download(vol.id, doc.xml_id)),
+                        (f"{vol.id}/{doc.xml_id}.json", urls.json_download(vol.id, doc.xml_id))]
         for vol_id, documents in by_volume.items():
-            yield downloads.corpus_path(vol_id), downloads.corpus(documents, self.edition), self.edition.config_path
-        yield downloads.ZIP, downloads.edition_zip(self._data, self.edition), self.edition.config_path
+            yield downloads.corpus_path(vol_id), downloads.corpus(documents, read, self.edition), self.edition.config_path
+        yield downloads.ZIP, downloads.edition_zip(members, read, self.edition), self.edition.config_path
 
     def _static(self):
         for path in sorted(STATIC.rglob("*")):
@@ -189,46 +198,52 @@ class Site:
         context = self._common(urls.NOT_FOUND, "Page not found", "The page you asked for is not in this edition.")
         return self._render("404.html", **context)
 
-    def _documents(self):
-        known = {}
-        for entry in self.entries:
-            known.setdefault(entry.volume.id, {})[entry.doc.xml_id] = entry.page
-        for k, entry in enumerate(self.entries):
-            vol, doc = entry.volume, entry.doc
-            edition = dataclasses.replace(self.edition, volume=vol)
-            tei_bytes = teiwrite.to_bytes(doc, edition)
-            yield urls.tei_download(vol.id, doc.xml_id), tei_bytes, entry.source
-            yield urls.text_download(vol.id, doc.xml_id), totext.render(doc).encode("utf-8"), entry.source
-            item = cite.csl_item(doc, vol, self.edition, urls.absolute(self.edition.base_url, entry.page))
-            yield urls.csl_json(vol.id, doc.xml_id), cite.csl_json(item), entry.source
-            yield urls.bibtex(vol.id, doc.xml_id), cite.bibtex(item), entry.source
-            yield urls.ris(vol.id, doc.xml_id), cite.ris(item), entry.source
-            numbers = markup.number_paragraphs(doc)
-            doc_json = downloads.document_json(doc, vol.id, numbers, item.get("URL", ""))
-            yield urls.json_download(vol.id, doc.xml_id), doc_json, entry.source
-            self._data[f"{vol.id}/{doc.xml_id}.xml"] = tei_bytes
-            self._tei.append((vol, doc, tei_bytes))
-            self._data[f"{vol.id}/{doc.xml_id}.txt"] = totext.render(doc).encode("utf-8")
-            self._data[f"{vol.id}/{doc.xml_id}.json"] = doc_json
-            lines = highlight.id_lines(tei_bytes)
-            ctx = markup.Context(
-                doc=doc, page=entry.page, volume=vol.id, source_page=urls.source_view(vol.id, doc.xml_id),
-                source_lines=lines, documents=known[vol.id], online=vol.online,
-                paragraph_numbers=numbers,
-                registers=self.registers.get(vol.id), register_pages=self._register_pages(vol.id),
-                annotation_ends={a.end: a for a in doc.annotations},
-                aliases=_aliases_for(self.edition),
-            )
-            found = registers_mod.occurrences(doc, ctx.paragraph_numbers)
-            if self.edition.search:
-                self.search_pages.append(search.document_page(doc, entry.page, numbers, ctx.registers, found))
-            self.occurrences.setdefault(vol.id, []).extend((entry, occ) for occ in found)
-            previous = self.entries[k - 1] if k > 0 else None
-            following = self.entries[k + 1] if k + 1 < len(self.entries) else None
-            yield entry.page, self._reading(entry, ctx, previous, following, item, found), entry.source
-            yield ctx.source_page, self._source_view(entry, ctx, tei_bytes), entry.source
-            ctx.unresolved_warnings()
-            self.warnings.extend(w for w in ctx.warnings if w not in self.warnings)
+    def document_output(self, k: int) -> "DocumentOutput":
+        """Everything the site has of its k-th document: its files (reading page, source
+        view, downloads, DTS), its register occurrences, its search page, its warnings.
+        It depends on the document, its neighbours and the site-wide settings only."""
+        entry = self.entries[k]
+        vol, doc = entry.volume, entry.doc
+        edition = dataclasses.replace(self.edition, volume=vol)
+        out: list[tuple[str, bytes]] = []
+        tei_bytes = teiwrite.to_bytes(doc, edition)
+        out.append((urls.tei_download(vol.id, doc.xml_id), tei_bytes))
+        out.append((urls.text_download(vol.id, doc.xml_id), totext.render(doc).encode("utf-8")))
+        item = cite.csl_item(doc, vol, self.edition, urls.absolute(self.edition.base_url, entry.page))
+        out.append((urls.csl_json(vol.id, doc.xml_id), cite.csl_json(item)))
+        out.append((urls.bibtex(vol.id, doc.xml_id), cite.bibtex(item)))
+        out.append((urls.ris(vol.id, doc.xml_id), cite.ris(item)))
+        numbers = markup.number_paragraphs(doc)
+        out.append((urls.json_download(vol.id, doc.xml_id),
+                    downloads.document_json(doc, vol.id, numbers, item.get("URL", ""))))
+        if self.edition.base_url:
+            out.extend(dts.document_files(self.edition, vol, doc, tei_bytes))
+        ctx = markup.Context(
+            doc=doc, page=entry.page, volume=vol.id, source_page=urls.source_view(vol.id, doc.xml_id),
+            source_lines=highlight.id_lines(tei_bytes), documents=self._known[vol.id], online=vol.online,
+            paragraph_numbers=numbers,
+            registers=self.registers.get(vol.id), register_pages=self._register_pages(vol.id),
+            annotation_ends={a.end: a for a in doc.annotations},
+            aliases=self._aliases,
+        )
+        found = registers_mod.occurrences(doc, numbers)
+        page = search.document_page(doc, entry.page, numbers, ctx.registers, found) if self.edition.search else None
+        previous = self.entries[k - 1] if k > 0 else None
+        following = self.entries[k + 1] if k + 1 < len(self.entries) else None
+        out.append((entry.page, self._reading(entry, ctx, previous, following, item, found)))
+        out.append((ctx.source_page, self._source_view(entry, ctx, tei_bytes)))
+        ctx.unresolved_warnings()
+        return DocumentOutput(tuple(out), tuple(found), page, tuple(dict.fromkeys(ctx.warnings)))
+
+    def add(self, k: int, output: "DocumentOutput") -> None:
+        """Take in what the registers, the search and the warnings need of a document."""
+        entry = self.entries[k]
+        by_entry = self.occurrences.setdefault(entry.volume.id, {})
+        for occ in output.found:
+            by_entry.setdefault(occ.entry_id, []).append((entry, occ))
+        if output.search_page is not None:
+            self.search_pages.append(output.search_page)
+        self.warnings.extend(w for w in output.warnings if w not in self.warnings)
 
     def _reading(self, entry: Entry, ctx: markup.Context, previous: Entry | None, following: Entry | None,
                  item: dict, found: list) -> bytes:
@@ -327,13 +342,10 @@ class Site:
             for kind, page in pages.items():
                 rows = []
                 for reg in sorted(regs.of_kind(kind), key=lambda e: e.name.lower()):
-                    places = []
-                    for entry, occ in self.occurrences.get(vol_id, []):
-                        if occ.entry_id == reg.id:
-                            label = f"Document {entry.doc.n}, {occ.label}"
-                            link = (label, urls.href(page, entry.page, occ.anchor))
-                            if link not in places:
-                                places.append(link)
+                    places = {}  # each place once, in reading order
+                    for entry, occ in self.occurrences.get(vol_id, {}).get(reg.id, []):
+                        places[(f"Document {entry.doc.n}, {occ.label}", urls.href(page, entry.page, occ.anchor))] = None
+                    places = list(places)
                     rows.append({"entry": reg, "places": places})
                 title = f"{REGISTER_TITLES[kind]}: {vol.subseries}, Volume {vol.number}"
                 context = self._common(page, title, f"{title}, with every place where each is named")
@@ -369,6 +381,14 @@ class Site:
             "source.html", doc=doc, volume=entry.volume, lines=lines, reading=reading,
             tei_href=urls.href(page, urls.tei_download(entry.volume.id, doc.xml_id)), **context,
         )
+
+
+@dataclass(frozen=True)
+class DocumentOutput:
+    files: tuple[tuple[str, bytes], ...]  # (site path, bytes)
+    found: tuple  # the register occurrences (registers.Occurrence)
+    search_page: "search.SearchPage | None"
+    warnings: tuple[str, ...]
 
 
 def _size(n: int) -> str:

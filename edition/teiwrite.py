@@ -237,17 +237,7 @@ def header(doc: Document, edition: Edition):
     _el("citeStructure", {"unit": "paragraph", "match": ".//p[@xml:id]", "use": "@xml:id", "delim": "#"}, parent=cite)
     _el("citeStructure", {"unit": "note", "match": ".//note[@xml:id]", "use": "@xml:id", "delim": "#"}, parent=cite)
     _el("citeStructure", {"unit": "page", "match": ".//pb[@xml:id]", "use": "@xml:id", "delim": "#"}, parent=cite)
-    class_decl = _el("classDecl", parent=enc)
-    taxonomy = _el("taxonomy", {XML_ID: "classification"}, parent=class_decl)
-    _el("bibl", None, "Security classification markings of United States Government documents", parent=taxonomy)
-    used = _categories_used(doc)
-    for cat, label, _ in markings.LEVELS:
-        category = _el("category", {XML_ID: cat}, parent=taxonomy)
-        _el("catDesc", None, label, parent=category)
-    for cat in used:
-        if cat.startswith("caveat-"):
-            category = _el("category", {XML_ID: cat}, parent=taxonomy)
-            _el("catDesc", None, markings.LABELS[cat], parent=category)
+    class_decl(enc, _categories_used(doc))
 
     profile = _el("profileDesc", parent=h)
     when = docinfo_date(doc)
@@ -296,6 +286,25 @@ def tei_document(doc: Document, edition: Edition):
 def to_bytes(doc: Document, edition: Edition) -> bytes:
     root = tei_document(doc, edition)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def categories_used(doc: Document) -> list[str]:
+    """The classification categories a document points to (``ana``), in order."""
+    return list(_categories_used(doc))
+
+
+def class_decl(parent, used) -> None:
+    """The classification taxonomy: every level, and the caveats ``used``."""
+    decl = _el("classDecl", parent=parent)
+    taxonomy = _el("taxonomy", {XML_ID: "classification"}, parent=decl)
+    _el("bibl", None, "Security classification markings of United States Government documents", parent=taxonomy)
+    for cat, label, _ in markings.LEVELS:
+        category = _el("category", {XML_ID: cat}, parent=taxonomy)
+        _el("catDesc", None, label, parent=category)
+    for cat in used:
+        if cat.startswith("caveat-"):
+            category = _el("category", {XML_ID: cat}, parent=taxonomy)
+            _el("catDesc", None, markings.LABELS[cat], parent=category)
 
 
 def indent(root) -> None:

@@ -45,7 +45,8 @@ class SiteWriter:
         os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a site is for reading
         self.written: dict[str, str] = {}  # relative path → what produced it
 
-    def write(self, relative: str, data: bytes, source: str) -> None:
+    def write(self, relative: str, data, source: str) -> None:
+        """Stage ``data``: bytes, or a download that writes itself (``write_to(handle)``)."""
         rel = Path(relative)
         if rel.is_absolute() or ".." in rel.parts:
             raise ValueError(f"output path outside the site: {relative}")  # a bug, not user input
@@ -58,7 +59,17 @@ class SiteWriter:
         self.written[key] = source
         target = self.staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            with open(target, "wb") as handle:
+                data.write_to(handle)
+
+    def read(self, relative: str) -> bytes:
+        """A file this build has written (the zip and the corpus are made from them)."""
+        if relative not in self.written:
+            raise KeyError(relative)  # a bug: only this build's own files are read back
+        return (self.staging / relative).read_bytes()
 
     def commit(self) -> None:
         old = None
