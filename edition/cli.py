@@ -57,6 +57,10 @@ def _site_options(p: argparse.ArgumentParser) -> None:
     _register_options(p)
     p.add_argument("--seeds", help="the seeds folder; its edition.toml is the config (default: seeds)")
     p.add_argument("--out", default="_site", help="output folder (default: %(default)s)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do everything anew, reusing nothing of the previous build (kept in .<out>-cache/)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="processes to share the work among (default: one per core)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,7 +127,8 @@ def _run(args) -> int:
         from . import serve
 
         return serve.serve(config_path, out, args.port)
-    report = pipeline.build_edition(edition, out, progress=lambda m: print(m, file=sys.stderr))
+    report = pipeline.build_edition(edition, out, progress=lambda m: print(m, file=sys.stderr),
+                                    cache=not getattr(args, "no_cache", False), workers=getattr(args, "jobs", None))
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     print(report.summary())

@@ -16,6 +16,7 @@ import html
 import tempfile
 from pathlib import Path
 
+from . import pagefind_stable
 from .errors import EditionError, Location
 from .search import SearchPage
 
@@ -63,5 +64,5 @@ def bundle(pages: list[SearchPage], language: str, where: Location) -> list[tupl
                 pool.submit(asyncio.run, run()).result()
         except Exception as exc:  # Pagefind's service reports its failures as plain exceptions
             raise EditionError(where, f"Pagefind could not build the search index: {exc}") from exc
-        return [(p.relative_to(out).as_posix(), p.read_bytes())
-                for p in sorted(out.rglob("*")) if p.is_file() and p.name not in LEFT_OUT]
+        return pagefind_stable.stabilise([(p.relative_to(out).as_posix(), p.read_bytes())
+                                          for p in sorted(out.rglob("*")) if p.is_file() and p.name not in LEFT_OUT])

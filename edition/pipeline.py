@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import anchors, annotations, docinfo, encode, markings, pagefind_index, prose, registers, render, seeds, tagging, tei, teiwrite, totext
-from . import urls
+from . import anchors, annotations, buildcache, docinfo, encode, markings, pagefind_index, prose, registers, render, seeds, tagging, tei, teiwrite, totext
+from . import parallel, urls
 from .errors import EditionError, Location, warning_text
 from .model import Document, Edition, Volume
 from .write import SiteWriter
@@ -105,47 +105,73 @@ class BuildReport:
     warnings: tuple[str, ...]
     seconds: float
     search_seconds: float = 0.0  # of which the search index
+    reused: int = 0  # seeds and documents taken from the previous build
+    redone: int = 0
 
     def summary(self) -> str:
-        search = f" (search index {self.search_seconds:.2f} s)" if self.search_seconds else ""
+        search = f"search index {self.search_seconds:.2f} s" if self.search_seconds else ""
+        reused = f"{self.reused} of {self.reused + self.redone} steps reused" if self.reused else ""
+        notes = "; ".join(filter(None, [search, reused]))
         return (f"built {self.site}: {self.documents} documents, {self.pages} pages,"
-                f" {len(self.warnings)} warnings in {self.seconds:.2f} s{search}")
+                f" {len(self.warnings)} warnings in {self.seconds:.2f} s" + (f" ({notes})" if notes else ""))
 
 
-def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -> BuildReport:
-    """Build the whole site into ``site``; on any error the previous site stays as it was."""
+def build_edition(edition: Edition, site: str | Path = "_site", progress=None, cache: bool = True,
+                  workers: int | None = None) -> BuildReport:
+    """Build the whole site into ``site``; on any error the previous site stays as it was.
+    Work kept from the previous build (``buildcache``) is reused unless ``cache`` is off;
+    the rest is shared among ``workers`` processes (default: one per core)."""
     started = time.perf_counter()
     if not edition.texts:
         raise EditionError(Location(edition.config_path), "no texts: list them in [edition] texts, or put .txt and .xml files beside the config")
+    kept = buildcache.BuildCache(site, edition, enabled=cache)
+    used: set[str] = set()
     entries: list[render.Entry] = []
     seen: dict[tuple[str, str], str] = {}
     previous = anchors.read_previous(edition.previous_anchors)
     volumes = (edition.volume, *edition.other_volumes)
     regs = {vol.id: load_registers(vol) for vol in volumes}
+    register_files = {vol.id: [f for _, files in vol.registers for f in files] for vol in volumes}
     warnings: list[str] = []
-    for k, seed in enumerate(edition.texts, start=1):
-        docs, seed_warnings = read_seed(seed.path, edition, regs[seed.volume])
+    seed_keys = [kept.seed_key(seed.path, register_files[seed.volume]) for seed in edition.texts]
+    read = parallel.ordered(_read_seed_job, [(seed.path, seed.volume) for seed in edition.texts],
+                            [kept.has(key) for key in seed_keys], lambda i: kept.get(seed_keys[i]), (edition, regs), workers)
+    for k, (seed, key, result) in enumerate(zip(edition.texts, seed_keys, read), start=1):
+        docs, seed_warnings = result
+        kept.put(key, result)
+        used.add(key)
         warnings.extend(seed_warnings)
         for doc in docs:
-            key = (seed.volume, doc.xml_id)
-            if key in seen:
+            doc_key = (seed.volume, doc.xml_id)
+            if doc_key in seen:
                 raise EditionError(
                     Location(seed.path),
-                    f"document {doc.xml_id} of {seed.volume} comes from two seeds: {seen[key]} and {seed.path}",
+                    f"document {doc.xml_id} of {seed.volume} comes from two seeds: {seen[doc_key]} and {seed.path}",
                 )
-            seen[key] = seed.path
+            seen[doc_key] = seed.path
             doc = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
             entries.append(render.Entry(doc, edition.volume_by_id(seed.volume), seed.path))
         if progress and len(edition.texts) >= 100 and k % 100 == 0:
             progress(f"read {k}/{len(edition.texts)} seeds")
     entries.sort(key=lambda e: (_volume_order(edition, e.volume.id), _number(e.doc.n)))
     pages = prose.read_pages(edition.pages_dir)
-    site_pages = render.Site(edition, entries, pages, {v: r for v, r in regs.items() if r.entries})
+    site_regs = {v: r for v, r in regs.items() if r.entries}
+    site_pages = render.Site(edition, entries, pages, site_regs)
     published = [a for e in entries for a in anchors.document_anchors(e.doc, e.page)] + site_pages.register_anchors()
     anchors.check(published, previous, dict(edition.aliases), edition.config_path)
+    site_key = kept.site_key(pages, site_regs, edition.templates_dir)
+    volume_ids: dict[str, list[str]] = {}
+    for e in entries:
+        volume_ids.setdefault(e.volume.id, []).append(e.doc.xml_id)
+    volume_digests = {v: "\n".join(sorted(ids)).encode() for v, ids in volume_ids.items()}
+    doc_keys = [kept.document_key(site_key, entries, k, volume_digests) for k in range(len(entries))]
     writer = SiteWriter(site)
     try:
-        for k, output in enumerate(render_documents(site_pages), start=1):
+        outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
+                                   lambda i: kept.get(doc_keys[i]), site_pages, workers)
+        for k, (key, output) in enumerate(zip(doc_keys, outputs), start=1):
+            kept.put(key, output)
+            used.add(key)
             site_pages.add(k - 1, output)
             for path, data in output.files:
                 writer.write(path, data, entries[k - 1].source)
@@ -167,15 +193,21 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None) -
     except BaseException:
         writer.abandon()
         raise
+    kept.keep_only(used)
     html = sum(path.endswith(".html") for path in writer.written)
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
-                       tuple(warnings + site_pages.warnings), time.perf_counter() - started, search_seconds)
+                       tuple(warnings + site_pages.warnings), time.perf_counter() - started, search_seconds,
+                       kept.hits, kept.misses)
 
 
-def render_documents(site: render.Site):
-    """Each document's output, in order."""
-    for k in range(len(site.entries)):
-        yield site.document_output(k)
+def _read_seed_job(shared, job):
+    edition, regs = shared
+    path, volume = job
+    return read_seed(path, edition, regs[volume])
+
+
+def _render_job(site: render.Site, k: int):
+    return site.document_output(k)
 
 
 def _volume_order(edition: Edition, volume_id: str) -> int:

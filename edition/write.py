@@ -17,16 +17,18 @@ from pathlib import Path
 from .errors import EditionError, Location
 
 
-def write_file(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that the file is either old or new, never half."""
+def write_file(path: str | Path, data: bytes, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` so that the file is either old or new, never half
+    (``durable``: on disk before it replaces the old one; a cache need not wait)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -82,3 +84,34 @@ class SiteWriter:
 
     def abandon(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class CacheStore:
+    """A folder of files named by their key, written atomically; a key names its
+    content (a digest of everything it was made from), so an entry is never rewritten."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return (self.folder / key).read_bytes()
+        except OSError:
+            return None
+
+    def has(self, key: str) -> bool:
+        return (self.folder / key).is_file()
+
+    def discard(self, key: str) -> None:
+        (self.folder / key).unlink(missing_ok=True)
+
+    def put(self, key: str, data: bytes) -> None:
+        if not (self.folder / key).exists():
+            write_file(self.folder / key, data, durable=False)
+
+    def keep_only(self, keys: set[str]) -> None:
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.name not in keys and path.is_file():
+                path.unlink(missing_ok=True)

