@@ -27,7 +27,7 @@ from markdown_it import MarkdownIt
 
 from .errors import EditionError, Location
 from .model import (
-    merge_texts, Anchor, Annotation, Container, Document, Inline, Item, LineBreak, ListBlock, Note, Para, Span, Table, Text,
+    map_blocks, map_content, merge_texts, Anchor, Annotation, Container, Document, Inline, Item, LineBreak, ListBlock, Note, Para, Span, Table, Text,
 )
 from .seeds import decode_text
 
@@ -230,24 +230,12 @@ def _insert(doc: Document, target: tuple, start: int, end: int, ann_id: str) -> 
             if isinstance(node, Span):
                 node = replace(node, children=content(node.children))
             elif isinstance(node, Note):
-                node = replace(node, blocks=tuple(block(b) for b in node.blocks))
+                node = replace(node, blocks=map_blocks(node.blocks, content))
             out.append(node)
         return tuple(out)
 
-    def block(b):
-        if isinstance(b, Para):
-            return replace(b, content=content(b.content))
-        if isinstance(b, ListBlock):
-            head = content(b.head) if b.head is not None else None
-            return replace(b, head=head, items=tuple(Item(content(i.content), tuple(block(s) for s in i.sublists))
-                                                     for i in b.items))
-        if isinstance(b, Table):
-            return replace(b, rows=tuple(tuple(content(c) for c in row) for row in b.rows))
-        if isinstance(b, Container):
-            return replace(b, children=tuple(block(c) for c in b.children))
-        return b
+    return map_content(doc, content)
 
-    return replace(doc, head=content(doc.head), blocks=tuple(block(b) for b in doc.blocks))
 
 
 def _with_anchors(nodes: tuple, start: int, end: int, ann_id: str) -> tuple:

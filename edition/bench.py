@@ -4,10 +4,17 @@
 
 Each edition is generated from the seed and the example texts: documents are
 renumbered, page numbers shifted, and one footnote and one name varied per
-document, so no two documents are the same.  Every size is built in a fresh
-process (so that peak memory is that build's own), and beside each build the
-*floor* is measured: reading and parsing every input and writing the same
-bytes, the least any build of that output could cost.
+document, so no two documents are the same.  Every build runs in a fresh
+process (so that peak memory is that build's own: the main process and the
+largest worker).  For each size it prints:
+
+* ``cold``: the first build, nothing kept from before (with the search index,
+  whose share is given apart as ``search``);
+* ``warm``: the same build again, nothing changed;
+* ``one``: after one document's text changed (the incremental build), and its
+  share of the cold build;
+* the *floor*: reading and parsing every input and writing the same bytes, the
+  least any build of that output could cost.
 """
 
 from __future__ import annotations
@@ -56,10 +63,20 @@ def _build(seeds: Path, out: Path) -> dict:
         "t = time.perf_counter()\n"
         f"r = pipeline.build_edition(config.load({str(seeds / 'edition.toml')!r}), {str(out)!r})\n"
         "print(json.dumps({'seconds': time.perf_counter() - t, 'documents': r.documents,"
-        " 'peak_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n"
+        " 'search': r.search_seconds, 'reused': r.reused, 'redone': r.redone,"
+        " 'peak_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+        " 'worker_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _change_one(seeds: Path, count: int) -> None:
+    """Edit the words of one document in the middle of the edition (not its head)."""
+    path = seeds / f"d{max(1, count // 2)}.txt"
+    text = path.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n")
+    path.write_text(head + sep + body.replace(" the ", " the very ", 1), encoding="utf-8")
 
 
 def _floor(seeds: Path, out: Path) -> float:
@@ -90,17 +107,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="edition-bench-"))
-    print(f"{'documents':>9} {'wall s':>8} {'ms/doc':>8} {'peak MB':>8} {'output MB':>9} {'floor s':>8}")
+    print(f"{'documents':>9} {'cold s':>8} {'ms/doc':>7} {'search s':>8} {'peak MB':>13} {'output MB':>9}"
+          f" {'floor s':>7} {'warm s':>7} {'one s':>6} {'one/cold':>8}")
     for size in sizes:
         seeds, out = work / f"seeds-{size}", work / f"site-{size}"
-        if seeds.exists():
-            shutil.rmtree(seeds)
+        for old in (seeds, out, out.with_name(f".{out.name}-cache")):
+            if old.exists():
+                shutil.rmtree(old)
         generate(seeds, size)
-        figures = _build(seeds, out)
+        cold = _build(seeds, out)
         output = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
         floor = _floor(seeds, out)
-        print(f"{figures['documents']:>9} {figures['seconds']:>8.2f} {1000 * figures['seconds'] / size:>8.1f}"
-              f" {figures['peak_kb'] / 1024:>8.1f} {output / 1024 / 1024:>9.1f} {floor:>8.2f}", flush=True)
+        warm = _build(seeds, out)
+        _change_one(seeds, size)
+        one = _build(seeds, out)
+        peak = f"{cold['peak_kb'] / 1024:.0f}/{cold['worker_kb'] / 1024:.0f}"
+        print(f"{cold['documents']:>9} {cold['seconds']:>8.2f} {1000 * cold['seconds'] / size:>7.1f}"
+              f" {cold['search']:>8.2f} {peak:>13} {output / 1024 / 1024:>9.1f} {floor:>7.2f}"
+              f" {warm['seconds']:>7.2f} {one['seconds']:>6.2f} {100 * one['seconds'] / cold['seconds']:>7.1f}%",
+              flush=True)
     if not args.keep:
         shutil.rmtree(work)
     return 0

@@ -330,6 +330,34 @@ def spans(inlines: tuple[Inline, ...], kind: str, **attrs: str):
             yield node
 
 
+def map_blocks(blocks: tuple[Block, ...], fn) -> tuple[Block, ...]:
+    """The blocks with every inline-content tuple (paragraphs, list heads, items, table
+    cells, nested containers) replaced by ``fn(content)``.  Notes inside the content are
+    ``fn``'s to handle: this walks blocks, not inlines."""
+    from dataclasses import replace
+
+    def block(b):
+        if isinstance(b, Para):
+            return replace(b, content=fn(b.content))
+        if isinstance(b, ListBlock):
+            return replace(b, head=fn(b.head) if b.head is not None else None,
+                           items=tuple(Item(fn(i.content), map_blocks(i.sublists, fn)) for i in b.items))
+        if isinstance(b, Table):
+            return replace(b, rows=tuple(tuple(fn(c) for c in row) for row in b.rows))
+        if isinstance(b, Container):
+            return replace(b, children=map_blocks(b.children, fn))
+        return b
+
+    return tuple(block(b) for b in blocks)
+
+
+def map_content(doc: Document, fn) -> Document:
+    """The document with its head and every content tuple of its blocks replaced by ``fn``."""
+    from dataclasses import replace
+
+    return replace(doc, head=fn(doc.head), blocks=map_blocks(doc.blocks, fn))
+
+
 def merge_texts(nodes) -> list:
     """Adjacent Text nodes as one, empty ones dropped: the canonical form of inline content."""
     out: list = []

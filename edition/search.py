@@ -21,7 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from . import docinfo, registers as registers_mod, urls
+from . import docinfo, registers as registers_mod
 from .model import Document, Note, Para, notes, paragraphs, plain, source_note
 
 FILTERS = ("type", "classification", "year", "person", "term")

@@ -120,7 +120,7 @@ def _item(item: Item, matcher: _Matcher) -> Item:
 
 
 def _tag_notes(doc: Document, matcher: _Matcher) -> Document:
-    from .model import notes
+    from .model import map_content, notes
 
     done: dict[str, Note] = {}
     for note in notes(doc):
@@ -137,18 +137,7 @@ def _tag_notes(doc: Document, matcher: _Matcher) -> Document:
                 out.append(node)
         return tuple(out)
 
-    def walk(block):
-        if isinstance(block, Para):
-            return replace(block, content=swap(block.content))
-        if isinstance(block, ListBlock):
-            return replace(block, items=tuple(Item(swap(i.content), tuple(walk(s) for s in i.sublists)) for i in block.items))
-        if isinstance(block, Container):
-            return replace(block, children=tuple(walk(c) for c in block.children))
-        if isinstance(block, Table):
-            return replace(block, rows=tuple(tuple(swap(c) for c in row) for row in block.rows))
-        return block
-
-    return replace(doc, head=swap(doc.head), blocks=tuple(walk(b) for b in doc.blocks))
+    return map_content(doc, swap)
 
 
 def _inlines(content: tuple[Inline, ...], matcher: _Matcher, line: int, in_mark: bool) -> tuple[Inline, ...]:

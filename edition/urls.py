@@ -51,11 +51,6 @@ def absolute(base_url: str, path: str, fragment: str | None = None) -> str:
     return f"{url}#{fragment}" if fragment else url
 
 
-def with_fragment(path: str, fragment: str) -> str:
-    """A site path with an anchor (``frus1981-88v03/d156.html#d156p3``), as search records keep it."""
-    return f"{path}#{fragment}"
-
-
 SEARCH = "search.html"
 SEARCH_BUNDLE = "pagefind"  # Pagefind's own folder: its script, WebAssembly and index
 SEARCH_FALLBACK = "search/fallback.js"

@@ -10,7 +10,7 @@ import shutil
 import lxml.html
 import pytest
 
-from edition import cli, config, markup, registers, search, tei, tagging
+from edition import cli, config, markup, registers, search, tei
 from edition.errors import EditionError
 from edition.pagefind_index import LEFT_OUT, page_html
 
