@@ -33,6 +33,40 @@ def tei_all() -> etree.RelaxNG:
     return etree.RelaxNG(etree.parse(str(SCHEMA)))
 
 
+def copy_seeds(tmp_path: Path, edits: dict[str, tuple[str, str]] | None = None, source: Path = ROOT / "seeds") -> Path:
+    """A copy of a seeds folder with, in each named file, the first ``old`` replaced by ``new``."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(source, seeds)
+    for name, (old, new) in (edits or {}).items():
+        path = seeds / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return seeds
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from .sitecheck import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The d156 site served on 127.0.0.1 for the tests of one module."""
+    from .sitecheck import Server
+
+    with Server(site) as s:
+        yield s
+
+
 GOLDEN = FIXTURES / "golden-site"
 BASE = "https://frus.example.org/edition/"
 

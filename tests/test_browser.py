@@ -8,25 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from .sitecheck import AXE, CHROMIUM, CHROMIUM_ARGS, NODE_MODULES, Server
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with Server(site) as s:
-        yield s
 
 
 def _axe(page) -> list[str]:

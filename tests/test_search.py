@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import shutil
 
 import lxml.html
 import pytest
@@ -14,7 +13,7 @@ from edition import cli, config, markup, registers, search, tei
 from edition.errors import EditionError
 from edition.pagefind_index import LEFT_OUT, page_html
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, copy_seeds
 
 
 @pytest.mark.parametrize("doc_id, kind", [
@@ -128,10 +127,7 @@ def test_the_bundle_is_pagefinds_without_its_ready_made_interfaces(site):
 
 
 def test_search_can_be_turned_off(tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(ROOT / "seeds", seeds)
-    cfg = seeds / "edition.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[edition]\n", "[edition]\nsearch = false\n", 1), encoding="utf-8")
+    seeds = copy_seeds(tmp_path, {"edition.toml": ("[edition]\n", "[edition]\nsearch = false\n")})
     out = tmp_path / "out"
     assert cli.main(["build", "--seeds", str(seeds), "--out", str(out)]) == 0
     assert not (out / "search.html").exists() and not (out / "pagefind").exists() and not (out / "search").exists()
@@ -139,10 +135,35 @@ def test_search_can_be_turned_off(tmp_path):
 
 
 def test_the_search_switch_must_be_true_or_false(tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(ROOT / "seeds", seeds)
+    seeds = copy_seeds(tmp_path, {"edition.toml": ("[edition]\n", '[edition]\nsearch = "yes"\n')})
     cfg = seeds / "edition.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[edition]\n", '[edition]\nsearch = "yes"\n', 1), encoding="utf-8")
     with pytest.raises(EditionError) as caught:
         config.load(cfg)
     assert str(caught.value) == f"{cfg}:5:1: error: [edition] search must be true or false"
+
+
+def test_a_failing_pagefind_is_an_error_and_the_site_stays(tmp_path, monkeypatch):
+    import pagefind.index
+
+    from edition import pipeline
+
+    seeds = copy_seeds(tmp_path)
+    edition = config.load(seeds / "edition.toml")
+    pipeline.build_edition(edition, tmp_path / "site")
+    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+
+    async def refuse(self, path, glob=None):
+        raise RuntimeError("the service stopped")
+
+    monkeypatch.setattr(pagefind.index.PagefindIndex, "add_directory", refuse)
+    with pytest.raises(EditionError) as caught:
+        pipeline.build_edition(edition, tmp_path / "site")
+    assert str(caught.value) == f"{seeds / 'edition.toml'}:1:1: error: Pagefind could not build the search index: the service stopped"
+    assert {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()} == before
+
+
+def test_a_bundle_not_as_expected_is_left_as_pagefind_wrote_it():
+    from edition import pagefind_stable
+
+    odd = [("pagefind-entry.json", b'{"languages": {"en": {"hash": "en_1"}}}'), ("pagefind.en_1.pf_meta", b"not gzip")]
+    assert pagefind_stable.stabilise(odd) == odd

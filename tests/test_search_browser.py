@@ -7,27 +7,12 @@ import json
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from edition import cli
 
-from .conftest import ROOT
-from .sitecheck import AXE, CHROMIUM, CHROMIUM_ARGS, Server
+from .conftest import copy_seeds
+from .sitecheck import AXE, Server
 from .test_browser import WCAG
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with Server(site) as s:
-        yield s
 
 
 def _open(browser, url: str, **options):
@@ -145,11 +130,8 @@ def test_without_its_bundle_the_search_says_so_and_falls_back(browser, site, tmp
 
 
 def test_text_that_looks_like_markup_stays_text_in_results(browser, tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(ROOT / "seeds", seeds)
-    text = seeds / "frus1981-88v03-d156.txt"
-    text.write_text(text.read_text(encoding="utf-8").replace(
-        "in two respects:", 'in two respects: <img src=x onerror="alert(2)"> quokka'), encoding="utf-8")
+    seeds = copy_seeds(tmp_path, {"frus1981-88v03-d156.txt": (
+        "in two respects:", 'in two respects: <img src=x onerror="alert(2)"> quokka')})
     out = tmp_path / "out"
     assert cli.main(["build", "--seeds", str(seeds), "--out", str(out)]) == 0
     dialogs: list[str] = []
