@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from markupsafe import Markup
 from pygments import lex
@@ -18,13 +19,14 @@ from pygments.token import STANDARD_TYPES
 
 CSS_SCOPE = ".source"
 _ID = re.compile(r'xml:id="([^"]+)"')
+_LEXER = XmlLexer()  # stateless between calls: lex() asks it for fresh token streams
 
 
 def lines(data: bytes) -> list[Markup]:
     """The file as highlighted HTML, a fragment per line (1-based: ``lines[0]`` is line 1)."""
     text = data.decode("utf-8")
     out: list[list[str]] = [[]]
-    for token, value in lex(text, XmlLexer()):
+    for token, value in lex(text, _LEXER):
         css = _css_class(token)
         for k, piece in enumerate(value.split("\n")):
             if k:
@@ -46,6 +48,7 @@ def id_lines(data: bytes) -> dict[str, int]:
     return found
 
 
+@lru_cache(maxsize=None)
 def _css_class(token) -> str:
     while token not in STANDARD_TYPES:
         token = token.parent
