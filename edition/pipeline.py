@@ -157,8 +157,6 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     pages = prose.read_pages(edition.pages_dir)
     site_regs = {v: r for v, r in regs.items() if r.entries}
     site_pages = render.Site(edition, entries, pages, site_regs)
-    published = [a for e in entries for a in anchors.document_anchors(e.doc, e.page)] + site_pages.register_anchors()
-    anchors.check(published, previous, dict(edition.aliases), edition.config_path)
     site_key = kept.site_key(pages, site_regs, edition.templates_dir)
     volume_ids: dict[str, list[str]] = {}
     for e in entries:
@@ -166,6 +164,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     volume_digests = {v: "\n".join(sorted(ids)).encode() for v, ids in volume_ids.items()}
     doc_keys = [kept.document_key(site_key, entries, k, volume_digests) for k in range(len(entries))]
     writer = SiteWriter(site)
+    published: list[anchors.Citable] = []
     try:
         outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
                                    lambda i: kept.get(doc_keys[i]), site_pages, workers)
@@ -173,10 +172,14 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
             kept.put(key, output)
             used.add(key)
             site_pages.add(k - 1, output)
+            published.extend(output.anchors)
             for path, data in output.files:
                 writer.write(path, data, entries[k - 1].source)
             if progress and len(entries) >= 100 and k % 100 == 0:
                 progress(f"rendered {k}/{len(entries)} documents")
+        # checked once every document is rendered (the rendered ones are kept even if this fails)
+        published += site_pages.register_anchors()
+        anchors.check(published, previous, dict(edition.aliases), edition.config_path)
         for path, data, source in site_pages.files(writer.read):
             writer.write(path, data, source)
         writer.write("anchors.json", anchors.manifest(published), edition.config_path)

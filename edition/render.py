@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import cite, docinfo, downloads, dts, pagemeta, highlight, markup, search, teiwrite, totext, urls
+from . import anchors, cite, docinfo, downloads, dts, pagemeta, highlight, markup, search, teiwrite, totext, urls
 from . import registers as registers_mod
 from .model import Document, Edition, Note, Para, Volume, notes, page_breaks, source_note
 from .prose import ProsePage
@@ -233,7 +233,8 @@ class Site:
         out.append((entry.page, self._reading(entry, ctx, previous, following, item, found)))
         out.append((ctx.source_page, self._source_view(entry, ctx, tei_bytes)))
         ctx.unresolved_warnings()
-        return DocumentOutput(tuple(out), tuple(found), page, tuple(dict.fromkeys(ctx.warnings)))
+        return DocumentOutput(tuple(out), tuple(found), page, tuple(dict.fromkeys(ctx.warnings)),
+                              tuple(anchors.document_anchors(doc, entry.page)))
 
     def add(self, k: int, output: "DocumentOutput") -> None:
         """Take in what the registers, the search and the warnings need of a document."""
@@ -324,7 +325,7 @@ class Site:
 
     def register_anchors(self) -> list:
         """Register entries as citable anchors (for anchors.json)."""
-        from .anchors import Citable, digest
+        Citable, digest = anchors.Citable, anchors.digest
 
         out = []
         for vol_id, regs in self.registers.items():
@@ -389,6 +390,7 @@ class DocumentOutput:
     found: tuple  # the register occurrences (registers.Occurrence)
     search_page: "search.SearchPage | None"
     warnings: tuple[str, ...]
+    anchors: tuple = ()  # its citable anchors (anchors.Citable), for the manifest and its check
 
 
 def _size(n: int) -> str:

@@ -9,6 +9,7 @@ and from any sub-path of a server.  The scheme follows history.state.gov:
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 INDEX = "index.html"
 NOT_FOUND = "404.html"
@@ -81,13 +82,20 @@ def source_line(line: int) -> str:
     return f"L{line}"
 
 
+@lru_cache(maxsize=4096)
+def _relative_folder(start: str, folder: str) -> str:
+    # a site has few folders and very many links between them: each pair is worked out once
+    return posixpath.relpath(folder, start)
+
+
 def href(from_page: str, to_page: str, fragment: str | None = None) -> str:
     """A relative link from one site path to another (with an optional ``#fragment``)."""
     if to_page == from_page:
         target = ""
     else:
-        start = posixpath.dirname(from_page) or "."
-        target = posixpath.relpath(to_page, start)
+        folder, name = posixpath.split(to_page)
+        up = _relative_folder(posixpath.dirname(from_page) or ".", folder or ".")
+        target = name if up == "." else f"{up}/{name}"
     if fragment:
         return f"{target}#{fragment}"
     return target or posixpath.basename(to_page)
