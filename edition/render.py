@@ -325,13 +325,11 @@ class Site:
 
     def register_anchors(self) -> list:
         """Register entries as citable anchors (for anchors.json)."""
-        Citable, digest = anchors.Citable, anchors.digest
-
         out = []
         for vol_id, regs in self.registers.items():
             for kind, page in self._register_pages(vol_id).items():
                 for reg in regs.of_kind(kind):
-                    out.append(Citable(reg.id, kind, page, digest(f"{reg.name} {reg.description}"), reg.name))
+                    out.append(anchors.Citable(reg.id, kind, page, anchors.digest(f"{reg.name} {reg.description}"), reg.name))
         return out
 
     def _registers(self):
