@@ -1,4 +1,4 @@
-"""Running Pagefind over the search records, through its Python API.
+"""Running Pagefind (the program ``pagefind[bin]`` installs) over the search pages.
 
 Pagefind reads pages and writes its bundle into folders of its own; both are
 a private temporary folder (the pages it reads are made for it, see
@@ -10,9 +10,8 @@ own, which knows about paragraphs and filters.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import html
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -39,30 +38,32 @@ def page_html(page: SearchPage) -> str:
 
 def bundle(pages: list[SearchPage], language: str, where: Location) -> list[tuple[str, bytes]]:
     """(path inside the bundle, bytes) of every file Pagefind writes for ``pages``.
-    One request indexes them all (Pagefind's service answers each request only
-    after a pause, so a request per page or per paragraph would be slow)."""
+    Pagefind's own program (found as its Python package finds it) indexes the folder
+    in one run; its Python service would answer each request only after a 0.1 s
+    pause, and a thread of its own would be needed beside a caller's event loop."""
     try:
-        from pagefind.index import IndexConfig, PagefindIndex
+        from pagefind.service import get_executable
     except ImportError:
+        get_executable = None
+    program = get_executable() if get_executable else None
+    if program is None:
         raise EditionError(where, "the search index needs Pagefind: pip install 'pagefind[bin]'"
-                                  " (or set search = false in [edition])") from None
+                                  " (or set search = false in [edition])")
     with tempfile.TemporaryDirectory(prefix="edition-search-") as tmp:
         pages_dir, out = Path(tmp) / "pages", Path(tmp) / "bundle"
         for page in pages:
             target = pages_dir / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page_html(page), encoding="utf-8")
-
-        async def run() -> None:
-            config = IndexConfig(output_path=str(out), force_language=language)
-            async with PagefindIndex(config) as index:
-                await index.add_directory(str(pages_dir))
-
         try:
-            # in a thread of its own: the caller may be running an event loop already
-            with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-                pool.submit(asyncio.run, run()).result()
-        except Exception as exc:  # Pagefind's service reports its failures as plain exceptions
-            raise EditionError(where, f"Pagefind could not build the search index: {exc}") from exc
+            run = subprocess.run([str(program), "--site", str(pages_dir), "--output-path", str(out),
+                                  "--force-language", language, "--silent"],
+                                 capture_output=True, text=True, cwd=tmp, check=False)
+        except OSError as exc:
+            raise EditionError(where, f"Pagefind could not build the search index: {exc}") from None
+        if run.returncode != 0:
+            said = (run.stderr.strip() or run.stdout.strip()).splitlines()
+            reason = said[-1] if said else f"it stopped with exit status {run.returncode}"
+            raise EditionError(where, f"Pagefind could not build the search index: {reason}")
         return pagefind_stable.stabilise([(p.relative_to(out).as_posix(), p.read_bytes())
                                           for p in sorted(out.rglob("*")) if p.is_file() and p.name not in LEFT_OUT])

@@ -143,22 +143,20 @@ def test_the_search_switch_must_be_true_or_false(tmp_path):
 
 
 def test_a_failing_pagefind_is_an_error_and_the_site_stays(tmp_path, monkeypatch):
-    import pagefind.index
-
     from edition import pipeline
 
     seeds = copy_seeds(tmp_path)
     edition = config.load(seeds / "edition.toml")
     pipeline.build_edition(edition, tmp_path / "site")
     before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
-
-    async def refuse(self, path, glob=None):
-        raise RuntimeError("the service stopped")
-
-    monkeypatch.setattr(pagefind.index.PagefindIndex, "add_directory", refuse)
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: the index could not be written' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))  # where Pagefind's package looks first
     with pytest.raises(EditionError) as caught:
         pipeline.build_edition(edition, tmp_path / "site")
-    assert str(caught.value) == f"{seeds / 'edition.toml'}:1:1: error: Pagefind could not build the search index: the service stopped"
+    assert str(caught.value) == (f"{seeds / 'edition.toml'}:1:1: error: Pagefind could not build the search index:"
+                                 " Error: the index could not be written")
     assert {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()} == before
 
 
