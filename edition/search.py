@@ -35,7 +35,7 @@ class Section:
     """One place a result can open: a paragraph, a note, an annotation, an entry."""
 
     anchor: str  # the xml:id on the page: d156p3
-    label: str  # "¶3", "note 1", "source note", "Andrei Gromyko"
+    label: str  # "heading", "¶3", "note 1", "source note", "Andrei Gromyko"
     content: str  # the words searched
 
 
@@ -97,7 +97,7 @@ def document_page(doc: Document, page: str, numbers: dict[str, int], regs, found
     line = docinfo.dateline(doc)
     if line is not None:
         head_words.append(plain(line.content))
-    sections.append(Section(doc.xml_id, "head", _words(" ".join(head_words))))
+    sections.append(Section(doc.xml_id, "heading", _words(" ".join(head_words))))
     for para in paragraphs(doc.blocks):
         if para.xml_id in numbers:
             sections.append(Section(para.xml_id, f"¶{numbers[para.xml_id]}", _words(plain(para.content))))

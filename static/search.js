@@ -58,7 +58,7 @@
                         return {
                           url: d.url, title: d.meta.title, excerpt: marked(d.excerpt),
                           subs: subs.map(function (s) {
-                            return { url: s.url, title: s.title, excerpt: marked(s.excerpt) };
+                            return { url: s.url, title: s.title, excerpt: withoutLabel(marked(s.excerpt), s.title) };
                           })
                         };
                       });
@@ -81,6 +81,15 @@
       decoder.innerHTML = part;
       return decoder.value;
     });
+  }
+
+  // A section's excerpt may begin with its heading ("¶3. …"), which the result shows already.
+  function withoutLabel(parts, label) {
+    var lead = label + ". ";
+    if (parts.length && parts[0].indexOf(lead) === 0) {
+      parts[0] = parts[0].slice(lead.length);
+    }
+    return parts;
   }
 
   function fallbackEngine() {

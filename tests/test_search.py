@@ -39,7 +39,7 @@ def d156(edition):
 
 def test_a_document_gives_a_section_per_paragraph_note_and_annotation(d156):
     labels = [s.label for s in d156.sections]
-    assert labels[0] == "head" and d156.sections[0].anchor == "d156"
+    assert labels[0] == "heading" and d156.sections[0].anchor == "d156"
     assert [s for s in labels if s.startswith("¶")] == [f"¶{n}" for n in range(1, 7)]
     assert "source note" in labels  # d156 has no other footnote; d161 has (below)
     assert sum(label.startswith("editorial annotation") for label in labels) == 6

@@ -38,6 +38,8 @@ def test_gromyko_over_http_finds_the_paragraph_and_opens_it(browser, server):
     assert link.inner_text() == "¶2"
     hit = page.locator("#search-results li:has(a[href='frus1981-88v03/d156.html#d156p2']) mark").first
     assert hit.inner_text().startswith("Gromyko")
+    excerpt = page.locator("#search-results li:has(> a[href='frus1981-88v03/d156.html#d156p2']) p").inner_text()
+    assert excerpt.startswith("1. The Soviet Government") and excerpt.endswith("Gromyko has been")  # the label shown once
     # the register entry is found too, at its own anchor
     assert page.locator("#search-results a[href='frus1981-88v03/persons.html#p_GA_1']").count() == 1
     link.click()
