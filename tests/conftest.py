@@ -45,6 +45,20 @@ def copy_seeds(tmp_path: Path, edits: dict[str, tuple[str, str]] | None = None, 
     return seeds
 
 
+def renumbered_seeds(folder: Path, count: int, pages: bool = False) -> Path:
+    """``count`` documents (the seed, renumbered d1…dN), the config and the registers."""
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for n in range(1, count + 1):
+        (folder / f"d{n}.txt").write_text(text.replace("156. Memorandum", f"{n}. Memorandum", 1), encoding="utf-8")
+    cfg = (ROOT / "seeds" / "edition.toml").read_text(encoding="utf-8")
+    (folder / "edition.toml").write_text(cfg.replace("[documents.d156]", "[documents.d1]"), encoding="utf-8")
+    shutil.copytree(ROOT / "seeds" / "registers", folder / "registers")
+    if pages:
+        shutil.copytree(ROOT / "seeds" / "pages", folder / "pages")
+    return folder
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium, driven by Playwright (never a downloaded browser)."""

@@ -15,7 +15,7 @@ from edition import config, pipeline
 from edition.errors import EditionError
 from edition.write import SiteWriter
 
-from .conftest import FIXTURES, ROOT, SEED
+from .conftest import FIXTURES, ROOT, SEED, renumbered_seeds
 
 
 def _edition_with(tmp_path: Path, texts: list[Path]):
@@ -138,14 +138,7 @@ def test_serve_binds_loopback_serves_the_site_and_rebuilds_on_changes(tmp_path):
 def test_a_large_build_shows_progress_and_its_summary(tmp_path, capsys):
     from edition import cli
 
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    text = SEED.read_text(encoding="utf-8")
-    for n in range(1, 101):
-        (seeds / f"d{n}.txt").write_text(text.replace("156. Memorandum", f"{n}. Memorandum", 1), encoding="utf-8")
-    cfg = (ROOT / "seeds" / "edition.toml").read_text(encoding="utf-8")
-    (seeds / "edition.toml").write_text(cfg.replace("[documents.d156]", "[documents.d1]"), encoding="utf-8")
-    shutil.copytree(ROOT / "seeds" / "registers", seeds / "registers")
+    seeds = renumbered_seeds(tmp_path / "seeds", 100)
     assert cli.main(["build", "--seeds", str(seeds), "--out", str(tmp_path / "out")]) == 0
     captured = capsys.readouterr()
     assert "read 100/100 seeds" in captured.err

@@ -4,14 +4,13 @@ always the full build's, byte for byte."""
 from __future__ import annotations
 
 import gzip
-import shutil
 from pathlib import Path
 
 import pytest
 
 from edition import buildcache, config, pagefind_stable, parallel, pipeline
 
-from .conftest import ROOT, SEED
+from .conftest import renumbered_seeds
 
 
 def _whole(folder: Path) -> dict[str, bytes]:
@@ -21,16 +20,7 @@ def _whole(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def seeds(tmp_path) -> Path:
     """Five documents (the seed, renumbered) and the registers."""
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    text = SEED.read_text(encoding="utf-8")
-    for n in range(1, 6):
-        (folder / f"d{n}.txt").write_text(text.replace("156. Memorandum", f"{n}. Memorandum", 1), encoding="utf-8")
-    cfg = (ROOT / "seeds" / "edition.toml").read_text(encoding="utf-8")
-    (folder / "edition.toml").write_text(cfg.replace("[documents.d156]", "[documents.d1]"), encoding="utf-8")
-    shutil.copytree(ROOT / "seeds" / "registers", folder / "registers")
-    shutil.copytree(ROOT / "seeds" / "pages", folder / "pages")
-    return folder
+    return renumbered_seeds(tmp_path / "seeds", 5, pages=True)
 
 
 def _build(seeds: Path, out: Path, **options) -> pipeline.BuildReport:
