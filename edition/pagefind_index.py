@@ -13,6 +13,8 @@ from __future__ import annotations
 import html
 import subprocess
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from . import pagefind_stable
@@ -36,34 +38,72 @@ def page_html(page: SearchPage) -> str:
             '</body></html>\n').format(t=e(page.title), f=filters, s=sections)
 
 
-def bundle(pages: list[SearchPage], language: str, where: Location) -> list[tuple[str, bytes]]:
-    """(path inside the bundle, bytes) of every file Pagefind writes for ``pages``.
-    Pagefind's own program (found as its Python package finds it) indexes the folder
-    in one run; its Python service would answer each request only after a 0.1 s
-    pause, and a thread of its own would be needed beside a caller's event loop."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        get_executable = None
-    program = get_executable() if get_executable else None
-    if program is None:
-        raise EditionError(where, "the search index needs Pagefind: pip install 'pagefind[bin]'"
-                                  " (or set search = false in [edition])")
-    with tempfile.TemporaryDirectory(prefix="edition-search-") as tmp:
-        pages_dir, out = Path(tmp) / "pages", Path(tmp) / "bundle"
+class Indexing:
+    """One run of Pagefind's own program (found as its Python package finds it) over
+    the pages made for it, started with :meth:`start` and collected with :meth:`bundle`,
+    so that the build goes on with its other files meanwhile (Pagefind is a separate
+    program using its own threads).  Its Python service would answer each request only
+    after a 0.1 s pause and need a thread of its own beside a caller's event loop."""
+
+    def __init__(self, language: str, where: Location):
+        self.language = language
+        self.where = where
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._run: subprocess.Popen | None = None
+        self._started = 0.0
+        self.seconds = 0.0  # from start to the end of Pagefind's run
+
+    def start(self, pages: list[SearchPage]) -> "Indexing":
+        try:
+            from pagefind.service import get_executable
+        except ImportError:
+            get_executable = None
+        program = get_executable() if get_executable else None
+        if program is None:
+            raise EditionError(self.where, "the search index needs Pagefind: pip install 'pagefind[bin]'"
+                                           " (or set search = false in [edition])")
+        self._started = time.perf_counter()
+        self._tmp = tempfile.TemporaryDirectory(prefix="edition-search-")
+        tmp = Path(self._tmp.name)
         for page in pages:
-            target = pages_dir / page.path
+            target = tmp / "pages" / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page_html(page), encoding="utf-8")
         try:
-            run = subprocess.run([str(program), "--site", str(pages_dir), "--output-path", str(out),
-                                  "--force-language", language, "--silent"],
-                                 capture_output=True, text=True, cwd=tmp, check=False)
+            self._run = subprocess.Popen(
+                [str(program), "--site", str(tmp / "pages"), "--output-path", str(tmp / "bundle"),
+                 "--force-language", self.language, "--silent"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp)
         except OSError as exc:
-            raise EditionError(where, f"Pagefind could not build the search index: {exc}") from None
-        if run.returncode != 0:
-            said = (run.stderr.strip() or run.stdout.strip()).splitlines()
-            reason = said[-1] if said else f"it stopped with exit status {run.returncode}"
-            raise EditionError(where, f"Pagefind could not build the search index: {reason}")
-        return pagefind_stable.stabilise([(p.relative_to(out).as_posix(), p.read_bytes())
-                                          for p in sorted(out.rglob("*")) if p.is_file() and p.name not in LEFT_OUT])
+            self.close()
+            raise EditionError(self.where, f"Pagefind could not build the search index: {exc}") from None
+        self._watch = threading.Thread(target=self._wait, daemon=True)
+        self._watch.start()
+        return self
+
+    def _wait(self) -> None:
+        self._said = self._run.communicate()
+        self.seconds = time.perf_counter() - self._started
+
+    def bundle(self) -> list[tuple[str, bytes]]:
+        """(path inside the bundle, bytes) of every file Pagefind wrote, made byte-stable."""
+        self._watch.join()
+        out = Path(self._tmp.name) / "bundle"
+        try:
+            if self._run.returncode != 0:
+                said = ((self._said[1] or "").strip() or (self._said[0] or "").strip()).splitlines()
+                reason = said[-1] if said else f"it stopped with exit status {self._run.returncode}"
+                raise EditionError(self.where, f"Pagefind could not build the search index: {reason}")
+            return pagefind_stable.stabilise([(p.relative_to(out).as_posix(), p.read_bytes())
+                                              for p in sorted(out.rglob("*")) if p.is_file() and p.name not in LEFT_OUT])
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop Pagefind if it still runs (the build failed meanwhile) and remove its folder."""
+        if self._run is not None and self._run.poll() is None:
+            self._run.kill()
+            self._watch.join()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None

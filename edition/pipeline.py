@@ -165,6 +165,8 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     doc_keys = [kept.document_key(site_key, entries, k, volume_digests) for k in range(len(entries))]
     writer = SiteWriter(site)
     published: list[anchors.Citable] = []
+    indexing = None
+    search_seconds = 0.0
     try:
         outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
                                    lambda i: kept.get(doc_keys[i]), site_pages, workers)
@@ -180,20 +182,24 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
         # checked once every document is rendered (the rendered ones are kept even if this fails)
         published += site_pages.register_anchors()
         anchors.check(published, previous, dict(edition.aliases), edition.config_path)
+        if edition.search:  # Pagefind indexes while the other files are made
+            pages_for_search = site_pages.complete_search_pages()
+            if progress and len(entries) >= 100:
+                progress(f"indexing {len(pages_for_search)} pages for the search")
+            indexing = pagefind_index.Indexing("en", Location(edition.config_path)).start(pages_for_search)
         for path, data, source in site_pages.files(writer.read):
             writer.write(path, data, source)
         writer.write("anchors.json", anchors.manifest(published), edition.config_path)
         for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
             writer.write(path, data, source)
-        search_started = time.perf_counter()
-        if edition.search:
-            if progress and len(entries) >= 100:
-                progress(f"indexing {len(site_pages.search_pages)} pages for the search")
-            for path, data in pagefind_index.bundle(site_pages.search_pages, "en", Location(edition.config_path)):
+        if indexing is not None:
+            for path, data in indexing.bundle():
                 writer.write(f"{urls.SEARCH_BUNDLE}/{path}", data, "pagefind")
-        search_seconds = time.perf_counter() - search_started
+            search_seconds = indexing.seconds
         writer.commit()
     except BaseException:
+        if indexing is not None:
+            indexing.close()
         writer.abandon()
         raise
     kept.keep_only(used)

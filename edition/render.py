@@ -62,7 +62,7 @@ class Site:
         self.env = environment(edition)
         self.warnings: list[str] = []
         self.occurrences: dict[str, dict[str, list]] = {}  # volume id → entry id → [(entry, occurrence)]
-        self.search_pages: list[search.SearchPage] = []  # complete once files() is exhausted
+        self.search_pages: list[search.SearchPage] = []  # complete after complete_search_pages()
         self._known: dict[str, dict[str, str]] = {}  # volume id → document id → page
         for entry in entries:
             self._known.setdefault(entry.volume.id, {})[entry.doc.xml_id] = entry.page
@@ -352,11 +352,16 @@ class Site:
                 yield page, self._render("register.html", rows=rows, volume=vol, others=others, **context), \
                     self.edition.config_path
 
-    def _search(self):
+    def complete_search_pages(self) -> list:
+        """The search pages, the registers' added to the documents' (call once all
+        documents are added)."""
         for vol_id, regs in self.registers.items():
             vol = self.edition.volume_by_id(vol_id)
             self.search_pages.extend(search.register_pages(f"{vol.subseries}, Volume {vol.number}", regs,
                                                            self._register_pages(vol_id), REGISTER_TITLES))
+        return self.search_pages
+
+    def _search(self):
         yield urls.SEARCH_FALLBACK, search.fallback_script(self.search_pages), self.edition.config_path
         page = urls.SEARCH
         context = self._common(page, "Search", f"Search the documents, notes, annotations and registers of {self.edition.title}")
