@@ -8,8 +8,8 @@ document, so no two documents are the same.  Every build runs in a fresh
 process (so that peak memory is that build's own: the main process and the
 largest worker).  For each size it prints:
 
-* ``cold``: the first build, nothing kept from before (with the search index,
-  whose share is given apart as ``search``);
+* ``cold``: the first build, nothing kept from before (``search``: the search
+  index's own run time, which overlaps the rest of the build);
 * ``warm``: the same build again, nothing changed;
 * ``one``: after one document's text changed (the incremental build), and its
   share of the cold build;
