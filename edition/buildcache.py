@@ -83,15 +83,29 @@ class BuildCache:
         self.edition = edition
         config = _file_bytes(edition.config_path)
         self._edition_key = _digest(program_digest(), config, dataclasses.replace(edition, texts=()))
+        self._annotations_digest: str | None = None
+        self._register_digests: dict[tuple[str, ...], str] = {}
         self.hits = 0
         self.misses = 0
 
     # -- keys --------------------------------------------------------------
 
     def seed_key(self, path: str, register_files: list[str]) -> str:
-        annotations = _folder_bytes(self.edition.annotations_dir)
-        registers = [(p, _file_bytes(p)) for p in register_files]
-        return "seed-" + _digest(self._edition_key, path, _file_bytes(path), annotations, registers)
+        return "seed-" + _digest(self._edition_key, path, _file_bytes(path), self._annotations,
+                                 self._registers_digest(tuple(register_files)))
+
+    @property
+    def _annotations(self) -> str:
+        # read once per build, not once per seed
+        if self._annotations_digest is None:
+            self._annotations_digest = _digest(_folder_bytes(self.edition.annotations_dir))
+        return self._annotations_digest
+
+    def _registers_digest(self, files: tuple[str, ...]) -> str:
+        # a volume's register files, read once per build
+        if files not in self._register_digests:
+            self._register_digests[files] = _digest([(p, _file_bytes(p)) for p in files])
+        return self._register_digests[files]
 
     def site_key(self, pages, registers, templates_dir: str) -> str:
         """What every page shows of the site: the Markdown pages' names and titles, the
