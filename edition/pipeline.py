@@ -126,33 +126,9 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
         raise EditionError(Location(edition.config_path), "no texts: list them in [edition] texts, or put .txt and .xml files beside the config")
     kept = buildcache.BuildCache(site, edition, enabled=cache)
     used: set[str] = set()
-    entries: list[render.Entry] = []
-    seen: dict[tuple[str, str], str] = {}
     previous = anchors.read_previous(edition.previous_anchors)
-    volumes = (edition.volume, *edition.other_volumes)
-    regs = {vol.id: load_registers(vol) for vol in volumes}
-    register_files = {vol.id: [f for _, files in vol.registers for f in files] for vol in volumes}
-    warnings: list[str] = []
-    seed_keys = [kept.seed_key(seed.path, register_files[seed.volume]) for seed in edition.texts]
-    read = parallel.ordered(_read_seed_job, [(seed.path, seed.volume) for seed in edition.texts],
-                            [kept.has(key) for key in seed_keys], lambda i: kept.get(seed_keys[i]), (edition, regs), workers)
-    for k, (seed, key, result) in enumerate(zip(edition.texts, seed_keys, read), start=1):
-        docs, seed_warnings = result
-        kept.put(key, result)
-        used.add(key)
-        warnings.extend(seed_warnings)
-        for doc in docs:
-            doc_key = (seed.volume, doc.xml_id)
-            if doc_key in seen:
-                raise EditionError(
-                    Location(seed.path),
-                    f"document {doc.xml_id} of {seed.volume} comes from two seeds: {seen[doc_key]} and {seed.path}",
-                )
-            seen[doc_key] = seed.path
-            doc = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
-            entries.append(render.Entry(doc, edition.volume_by_id(seed.volume), seed.path))
-        if progress and len(edition.texts) >= 100 and k % 100 == 0:
-            progress(f"read {k}/{len(edition.texts)} seeds")
+    regs = {vol.id: load_registers(vol) for vol in (edition.volume, *edition.other_volumes)}
+    entries, warnings = _read_seeds(edition, regs, previous, kept, used, workers, progress)
     entries.sort(key=lambda e: (_volume_order(edition, e.volume.id), _number(e.doc.n)))
     pages = prose.read_pages(edition.pages_dir)
     site_regs = {v: r for v, r in regs.items() if r.entries}
@@ -207,6 +183,38 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
                        tuple(warnings + site_pages.warnings), time.perf_counter() - started, search_seconds,
                        kept.hits, kept.misses)
+
+
+def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCache, used: set[str],
+                workers: int | None, progress) -> tuple[list[render.Entry], list[str]]:
+    """Every seed read (or taken from the cache) into documents, each once, with the
+    paragraph ids of the previous release kept."""
+    entries: list[render.Entry] = []
+    warnings: list[str] = []
+    seen: dict[tuple[str, str], str] = {}
+    volumes = (edition.volume, *edition.other_volumes)
+    register_files = {vol.id: [f for _, files in vol.registers for f in files] for vol in volumes}
+    seed_keys = [kept.seed_key(seed.path, register_files[seed.volume]) for seed in edition.texts]
+    read = parallel.ordered(_read_seed_job, [(seed.path, seed.volume) for seed in edition.texts],
+                            [kept.has(key) for key in seed_keys], lambda i: kept.get(seed_keys[i]), (edition, regs), workers)
+    for k, (seed, key, result) in enumerate(zip(edition.texts, seed_keys, read), start=1):
+        docs, seed_warnings = result
+        kept.put(key, result)
+        used.add(key)
+        warnings.extend(seed_warnings)
+        for doc in docs:
+            doc_key = (seed.volume, doc.xml_id)
+            if doc_key in seen:
+                raise EditionError(
+                    Location(seed.path),
+                    f"document {doc.xml_id} of {seed.volume} comes from two seeds: {seen[doc_key]} and {seed.path}",
+                )
+            seen[doc_key] = seed.path
+            doc = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
+            entries.append(render.Entry(doc, edition.volume_by_id(seed.volume), seed.path))
+        if progress and len(edition.texts) >= 100 and k % 100 == 0:
+            progress(f"read {k}/{len(edition.texts)} seeds")
+    return entries, warnings
 
 
 def _read_seed_job(shared, job):
