@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
-from . import anchors, cite, docinfo, downloads, dts, pagemeta, highlight, markup, search, teiwrite, totext, urls
+from . import anchors, cite, docinfo, docparts, downloads, dts, pagemeta, highlight, markup, search, teiwrite, totext, urls
 from . import registers as registers_mod
-from .model import Document, Edition, Note, Para, Volume, notes, page_breaks, source_note
+from .model import Document, Edition, Volume, notes, page_breaks, source_note
 from .prose import ProsePage
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -251,10 +250,10 @@ class Site:
         doc, vol, page = entry.doc, entry.volume, entry.page
         title = teiwrite.document_title(doc)
         source = source_note(doc)
-        body_blocks = tuple(b for b in doc.blocks if not _is_dateline_opener(b))
+        body_blocks = tuple(b for b in doc.blocks if not docparts.is_dateline_opener(b))
         footnotes = [n for n in notes(doc) if n is not source]
         pages = docinfo.page_range(doc)
-        context = self._common(page, f"{doc.n}. {title}", _description(doc, vol, title))
+        context = self._common(page, f"{doc.n}. {title}", docparts.description(doc, vol, title))
         in_document = self._names_in(found, ctx)
         jsonld = pagemeta.json_ld(doc, vol, self.edition, item)
         return self._render(
@@ -263,11 +262,11 @@ class Site:
             volume=vol,
             head=markup.inline(doc.head, ctx),
             page_before=markup.page_marker(doc.page_before_head, ctx) if doc.page_before_head else None,
-            dateline=_dateline(doc, ctx),
+            dateline=docparts.dateline(doc, ctx),
             classification=docinfo.classification_label(doc),
-            provenance=_note_html(source, ctx) if source else None,
+            provenance=docparts.note_html(source, ctx) if source else None,
             body=markup.blocks(body_blocks, ctx),
-            notes=[_note_html(n, ctx) for n in footnotes],
+            notes=[docparts.note_html(n, ctx) for n in footnotes],
             annotations=[{"id": a.xml_id, "n": a.n, "quote": a.quote, "body": markup.blocks(a.blocks, ctx),
                           "src": ctx.source_link(a.xml_id, f"Annotation {a.n}")} for a in doc.annotations],
             pages=pages,
@@ -375,7 +374,7 @@ class Site:
         back: dict[int, list[tuple[str, str]]] = {}
         reading = urls.href(page, entry.page)
         for xml_id, line in ctx.source_lines.items():
-            label = _anchor_label(xml_id, doc, ctx)
+            label = docparts.anchor_label(xml_id, doc, ctx)
             if label:
                 back.setdefault(line, []).append((label, f"{reading}#{xml_id}"))
         lines = [(n, html, back.get(n, [])) for n, html in enumerate(highlight.lines(tei_bytes), start=1)]
@@ -405,49 +404,3 @@ def _aliases_for(edition: Edition) -> dict[str, list[str]]:
     for old, new in edition.aliases:
         out.setdefault(new, []).append(old)
     return out
-
-
-def _anchor_label(xml_id: str, doc: Document, ctx: markup.Context) -> str | None:
-    if xml_id in ctx.paragraph_numbers:
-        return f"¶{ctx.paragraph_numbers[xml_id]}"
-    for note in notes(doc):
-        if note.xml_id == xml_id:
-            return f"note {note.n}"
-    if xml_id.startswith("pg_"):
-        return f"page {xml_id[3:]}"
-    for ann in doc.annotations:
-        if ann.xml_id == xml_id:
-            return f"annotation {ann.n}"
-    if xml_id == doc.xml_id:
-        return "document"
-    return None
-
-
-def _is_dateline_opener(block) -> bool:
-    from .model import Container
-
-    return (isinstance(block, Container) and block.kind == "opener"
-            and all(isinstance(c, Para) and c.kind == "dateline" for c in block.children))
-
-
-def _dateline(doc: Document, ctx: markup.Context) -> Markup | None:
-    line = docinfo.dateline(doc)
-    if line is None:
-        return None
-    html = markup.inline(line.content, ctx)
-    if line.attr("resp") == f"#{docinfo.EDITION_EDITOR}":
-        html += Markup(' <span class="supplied">(dateline supplied by the editor from the printed volume)</span>')
-    return html
-
-
-def _note_html(note: Note, ctx: markup.Context) -> dict:
-    return {
-        "id": note.xml_id,
-        "n": note.n,
-        "body": markup.blocks(tuple(note.blocks), ctx),
-        "src": ctx.source_link(note.xml_id, f"Note {note.n}"),
-    }
-
-
-def _description(doc: Document, vol: Volume, title: str) -> str:
-    return f"Document {doc.n}: {title}. {vol.title}."

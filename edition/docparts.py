@@ -1,0 +1,55 @@
+"""Parts of a document's reading page and source view worked out from the model:
+what an anchor is called, the dateline, a note's HTML, the page description.
+Pure functions of the document and the page's markup context; ``render`` puts
+them into the templates."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from . import docinfo, markup
+from .model import Container, Document, Note, Para, Volume, notes
+
+
+def anchor_label(xml_id: str, doc: Document, ctx: markup.Context) -> str | None:
+    if xml_id in ctx.paragraph_numbers:
+        return f"¶{ctx.paragraph_numbers[xml_id]}"
+    for note in notes(doc):
+        if note.xml_id == xml_id:
+            return f"note {note.n}"
+    if xml_id.startswith("pg_"):
+        return f"page {xml_id[3:]}"
+    for ann in doc.annotations:
+        if ann.xml_id == xml_id:
+            return f"annotation {ann.n}"
+    if xml_id == doc.xml_id:
+        return "document"
+    return None
+
+
+def is_dateline_opener(block) -> bool:
+    return (isinstance(block, Container) and block.kind == "opener"
+            and all(isinstance(c, Para) and c.kind == "dateline" for c in block.children))
+
+
+def dateline(doc: Document, ctx: markup.Context) -> Markup | None:
+    line = docinfo.dateline(doc)
+    if line is None:
+        return None
+    html = markup.inline(line.content, ctx)
+    if line.attr("resp") == f"#{docinfo.EDITION_EDITOR}":
+        html += Markup(' <span class="supplied">(dateline supplied by the editor from the printed volume)</span>')
+    return html
+
+
+def note_html(note: Note, ctx: markup.Context) -> dict:
+    return {
+        "id": note.xml_id,
+        "n": note.n,
+        "body": markup.blocks(tuple(note.blocks), ctx),
+        "src": ctx.source_link(note.xml_id, f"Note {note.n}"),
+    }
+
+
+def description(doc: Document, vol: Volume, title: str) -> str:
+    return f"Document {doc.n}: {title}. {vol.title}."
