@@ -128,3 +128,41 @@ def test_every_page_says_how_to_cite_the_edition_with_its_version(published):
     for html in published.rglob("*.html"):
         text = lxml.html.parse(str(html)).xpath("string(//p[@class='how-to-cite'])")
         assert "version 0.1.0" in text and BASE in text, html
+
+
+def _variants(item: dict) -> list[dict]:
+    """The document's reference and references unlike it in every part a style looks at."""
+    bare = {k: v for k, v in item.items() if k not in ("page", "original-date", "archive", "archive_location", "URL")}
+    return [
+        item,
+        bare,
+        {**item, "title": "Telegram From the Embassy in the Soviet Union to the Department of State?",
+         "page": "7", "original-date": {"date-parts": [[1981, 12]]}},
+        {**item, "title": "Letter From “Yuri Andropov” to Reagan.", "editor": [{"literal": "Office of the Historian"}],
+         "number": "12a", "archive_location": ""},
+        {**item, "editor": [{"family": "Wilson", "given": "James Graham"}, {"family": "Keefer", "given": "Edward C."},
+                            {"family": "Smith", "given": "Louis J."}], "page": "1001-1099"},
+    ]
+
+
+def test_remembered_style_lookups_format_exactly_as_citeproc_py_does(published, monkeypatch):
+    from citeproc import model
+
+    from edition import cite
+
+    item = json.loads((published / "frus1981-88v03" / "d156.csl.json").read_text(encoding="utf-8"))[0]
+    assert model.CitationStylesElement.xpath_search is cite._remembered_xpath_search
+
+    def everything():
+        return [[f.html for f in cite.formatted(v, locator)]
+                for v in _variants(item) for locator in (None, ("paragraph", "3"), ("page", "524"))]
+
+    remembered = everything()
+    monkeypatch.setattr(model.CitationStylesElement, "xpath_search", cite._XPATH_SEARCH)
+    cite._style.cache_clear()  # the styles parsed anew, looked up without the memory
+    try:
+        assert everything() == remembered
+    finally:
+        cite._style.cache_clear()
+    entries = remembered[::3]  # the bibliography entries: each variant's own, in each style
+    assert len({str(h) for rows in entries for h in rows}) == len(entries) * 3
