@@ -1,9 +1,11 @@
 """Running Pagefind (the program ``pagefind[bin]`` installs) over the search pages.
 
 Pagefind reads pages and writes its bundle into folders of its own; both are
-a private temporary folder (the pages it reads are made for it, see
+in a private temporary folder (the pages it reads are made for it, see
 ``page_html``), and the bundle's bytes are handed back, so that ``write`` stays the
-only module that writes the site (and the bundle joins the atomic swap).
+only module that writes the site (and the bundle joins the atomic swap).  Each
+page goes to that folder as soon as it is made, with its row of the fallback
+index, so that the build never holds the text of the whole edition in memory.
 Pagefind's own ready-made interfaces are left out: the search page has its
 own, which knows about paragraphs and filters.
 """
@@ -18,8 +20,9 @@ import time
 from pathlib import Path
 
 from . import pagefind_stable
+from .downloads import Streamed
 from .errors import EditionError, Location
-from .search import SearchPage
+from .search import FallbackIndex, SearchPage
 
 LEFT_OUT = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -40,20 +43,35 @@ def page_html(page: SearchPage) -> str:
 
 class Indexing:
     """One run of Pagefind's own program (found as its Python package finds it) over
-    the pages made for it, started with :meth:`start` and collected with :meth:`bundle`,
-    so that the build goes on with its other files meanwhile (Pagefind is a separate
-    program using its own threads).  Its Python service would answer each request only
-    after a 0.1 s pause and need a thread of its own beside a caller's event loop."""
+    the pages made for it: each page is given with :meth:`add` as it is made, the run
+    begins with :meth:`start` and is collected with :meth:`bundle`, so that the build
+    goes on with its other files meanwhile (Pagefind is a separate program using its
+    own threads).  Its Python service would answer each request only after a 0.1 s
+    pause and need a thread of its own beside a caller's event loop."""
 
     def __init__(self, language: str, where: Location):
         self.language = language
         self.where = where
-        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._tmp: tempfile.TemporaryDirectory | None = tempfile.TemporaryDirectory(prefix="edition-search-")
+        self._folder = Path(self._tmp.name)
+        self._fallback = FallbackIndex()
+        self._rows = open(self._folder / "fallback-rows", "wb")
         self._run: subprocess.Popen | None = None
+        self._watch: threading.Thread | None = None
         self._started = 0.0
+        self.pages = 0  # added so far
         self.seconds = 0.0  # from start to the end of Pagefind's run
 
-    def start(self, pages: list[SearchPage]) -> "Indexing":
+    def add(self, page: SearchPage) -> None:
+        """A page to index (and its row of the fallback index), kept in the private folder."""
+        target = self._folder / "pages" / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page_html(page), encoding="utf-8")
+        self._rows.write(self._fallback.row(page) + b"\n")
+        self.pages += 1
+
+    def start(self) -> "Indexing":
+        """Run Pagefind over every page added."""
         try:
             from pagefind.service import get_executable
         except ImportError:
@@ -62,24 +80,27 @@ class Indexing:
         if program is None:
             raise EditionError(self.where, "the search index needs Pagefind: pip install 'pagefind[bin]'"
                                            " (or set search = false in [edition])")
+        self._rows.close()
         self._started = time.perf_counter()
-        self._tmp = tempfile.TemporaryDirectory(prefix="edition-search-")
-        tmp = Path(self._tmp.name)
-        for page in pages:
-            target = tmp / "pages" / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page_html(page), encoding="utf-8")
+        tmp = self._folder
+        (tmp / "pages").mkdir(exist_ok=True)
         try:
             self._run = subprocess.Popen(
                 [str(program), "--site", str(tmp / "pages"), "--output-path", str(tmp / "bundle"),
                  "--force-language", self.language, "--silent"],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp)
         except OSError as exc:
-            self.close()
             raise EditionError(self.where, f"Pagefind could not build the search index: {exc}") from None
         self._watch = threading.Thread(target=self._wait, daemon=True)
         self._watch.start()
         return self
+
+    def fallback_script(self) -> Streamed:
+        """``search/fallback.js``, written from the rows of the pages added."""
+        def produce(handle) -> None:
+            with open(self._folder / "fallback-rows", "rb") as rows:
+                self._fallback.write((line.rstrip(b"\n") for line in rows), handle)
+        return Streamed(produce)
 
     def _wait(self) -> None:
         self._said = self._run.communicate()
@@ -104,6 +125,7 @@ class Indexing:
         if self._run is not None and self._run.poll() is None:
             self._run.kill()
             self._watch.join()
+        self._rows.close()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None

@@ -144,6 +144,8 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     indexing = None
     search_seconds = 0.0
     try:
+        if edition.search:  # each document's search page goes to Pagefind's folder as it is made
+            indexing = pagefind_index.Indexing("en", Location(edition.config_path))
         outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
                                    lambda i: kept.get(doc_keys[i]), site_pages, workers)
         for k, (key, output) in enumerate(zip(doc_keys, outputs), start=1):
@@ -153,16 +155,20 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
             published.extend(output.anchors)
             for path, data in output.files:
                 writer.write(path, data, entries[k - 1].source)
+            if indexing is not None and output.search_page is not None:
+                indexing.add(output.search_page)
             if progress and len(entries) >= 100 and k % 100 == 0:
                 progress(f"rendered {k}/{len(entries)} documents")
         # checked once every document is rendered (the rendered ones are kept even if this fails)
         published += site_pages.register_anchors()
         anchors.check(published, previous, dict(edition.aliases), edition.config_path)
-        if edition.search:  # Pagefind indexes while the other files are made
-            pages_for_search = site_pages.complete_search_pages()
+        if indexing is not None:  # Pagefind indexes while the other files are made
+            for page in site_pages.register_search_pages():
+                indexing.add(page)
             if progress and len(entries) >= 100:
-                progress(f"indexing {len(pages_for_search)} pages for the search")
-            indexing = pagefind_index.Indexing("en", Location(edition.config_path)).start(pages_for_search)
+                progress(f"indexing {indexing.pages} pages for the search")
+            indexing.start()
+            writer.write(urls.SEARCH_FALLBACK, indexing.fallback_script(), edition.config_path)
         for path, data, source in site_pages.files(writer.read):
             writer.write(path, data, source)
         writer.write("anchors.json", anchors.manifest(published), edition.config_path)

@@ -61,7 +61,6 @@ class Site:
         self.env = environment(edition)
         self.warnings: list[str] = []
         self.occurrences: dict[str, dict[str, list]] = {}  # volume id → entry id → [(entry, occurrence)]
-        self.search_pages: list[search.SearchPage] = []  # complete after complete_search_pages()
         self._known: dict[str, dict[str, str]] = {}  # volume id → document id → page
         for entry in entries:
             self._known.setdefault(entry.volume.id, {})[entry.doc.xml_id] = entry.page
@@ -236,13 +235,11 @@ class Site:
                               tuple(anchors.document_anchors(doc, entry.page)))
 
     def add(self, k: int, output: "DocumentOutput") -> None:
-        """Take in what the registers, the search and the warnings need of a document."""
+        """Take in what the registers and the warnings need of a document."""
         entry = self.entries[k]
         by_entry = self.occurrences.setdefault(entry.volume.id, {})
         for occ in output.found:
             by_entry.setdefault(occ.entry_id, []).append((entry, occ))
-        if output.search_page is not None:
-            self.search_pages.append(output.search_page)
         self.warnings.extend(w for w in output.warnings if w not in self.warnings)
 
     def _reading(self, entry: Entry, ctx: markup.Context, previous: Entry | None, following: Entry | None,
@@ -351,17 +348,18 @@ class Site:
                 yield page, self._render("register.html", rows=rows, volume=vol, others=others, **context), \
                     self.edition.config_path
 
-    def complete_search_pages(self) -> list:
-        """The search pages, the registers' added to the documents' (call once all
-        documents are added)."""
+    def register_search_pages(self) -> list:
+        """The register pages as the search sees them (the documents' come with
+        :meth:`document_output`)."""
+        out = []
         for vol_id, regs in self.registers.items():
             vol = self.edition.volume_by_id(vol_id)
-            self.search_pages.extend(search.register_pages(f"{vol.subseries}, Volume {vol.number}", regs,
-                                                           self._register_pages(vol_id), REGISTER_TITLES))
-        return self.search_pages
+            out.extend(search.register_pages(f"{vol.subseries}, Volume {vol.number}", regs,
+                                             self._register_pages(vol_id), REGISTER_TITLES))
+        return out
 
     def _search(self):
-        yield urls.SEARCH_FALLBACK, search.fallback_script(self.search_pages), self.edition.config_path
+        """The search page (its fallback index and Pagefind's bundle come from ``pagefind_index``)."""
         page = urls.SEARCH
         context = self._common(page, "Search", f"Search the documents, notes, annotations and registers of {self.edition.title}")
         yield page, self._render(

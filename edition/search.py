@@ -133,22 +133,35 @@ def register_pages(vol_title: str, regs: registers_mod.Registers, pages: dict[st
 FALLBACK_GLOBAL = "editionSearchFallback"
 
 
-def fallback_script(pages: list[SearchPage]) -> bytes:
+class FallbackIndex:
     """``search/fallback.js``: the pages and their sections as a classic script, for a
-    site opened from ``file://``.  Filter values are numbered once, to keep it small."""
-    values: dict[tuple[str, str], int] = {}
-    table: list[list[str]] = []
-    rows = []
-    for page in pages:
+    site opened from ``file://``, made a page at a time (the rows can be kept on disk
+    meanwhile: the index is as large as the text of the edition).  Filter values are
+    numbered once, to keep it small; their table comes after the pages."""
+
+    def __init__(self):
+        self._codes: dict[tuple[str, str], int] = {}
+        self._table: list[list[str]] = []
+
+    def row(self, page: SearchPage) -> bytes:
+        """One page's row (JSON), its filter values numbered."""
         codes = []
         for name, vals in page.filters:
             for v in vals:
-                key = (name, v)
-                if key not in values:
-                    values[key] = len(table)
-                    table.append([name, v])
-                codes.append(values[key])
-        rows.append([page.path, page.title, codes, [[s.anchor, s.label, s.content] for s in page.sections]])
-    data = json.dumps({"filters": table, "pages": rows}, ensure_ascii=False, separators=(",", ":"))
-    # a classic script: U+2028/2029 are valid in JSON and, since ES2019, in JavaScript strings
-    return f"window.{FALLBACK_GLOBAL} = {data};\n".encode("utf-8")
+                if (name, v) not in self._codes:
+                    self._codes[(name, v)] = len(self._table)
+                    self._table.append([name, v])
+                codes.append(self._codes[(name, v)])
+        return _json([page.path, page.title, codes, [[s.anchor, s.label, s.content] for s in page.sections]])
+
+    def write(self, rows, handle) -> None:
+        """The script, from every page's :meth:`row` in order, written to ``handle``."""
+        handle.write(f'window.{FALLBACK_GLOBAL} = {{"pages":['.encode("utf-8"))
+        for k, row in enumerate(rows):
+            handle.write(b"," + row if k else row)
+        # a classic script: U+2028/2029 are valid in JSON and, since ES2019, in JavaScript strings
+        handle.write(b'],"filters":' + _json(self._table) + b"};\n")
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
