@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import EditionError, Location
 from .model import Container, Document, Para, notes, page_breaks, paragraphs, plain
+from .write import Streamed
 
 # Two versions of a paragraph are "the same paragraph, corrected" at this similarity.
 SAME_PARAGRAPH = 0.85
@@ -66,9 +67,10 @@ def document_anchors(doc: Document, page: str) -> list[Citable]:
     return out
 
 
-def manifest(anchors: list[Citable]) -> bytes:
-    """The manifest; a paragraph's words are kept too, so that the next release can
-    tell a corrected paragraph from a different one."""
+def manifest_rows(anchors: list[Citable]) -> bytes:
+    """The manifest's rows of these anchors (one page's, or a few pages'), in the order
+    of the manifest; a paragraph's words are kept too, so that the next release can tell
+    a corrected paragraph from a different one."""
     entries = []
     for a in sorted(anchors, key=lambda a: (a.page, a.id)):
         entry = {"id": a.id, "kind": a.kind, "page": a.page, "hash": a.hash}
@@ -76,8 +78,27 @@ def manifest(anchors: list[Citable]) -> bytes:
             entry["text"] = a.full
         entries.append(entry)
     # one anchor a line, each by the C encoder (json's indent= takes its slow pure-Python path)
-    lines = ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries)
-    return ('{"version": 1, "anchors": [\n' + lines + "\n]}\n").encode("utf-8")
+    return ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries).encode("utf-8")
+
+
+def without_words(anchors: list[Citable]) -> tuple[Citable, ...]:
+    """The anchors as the check needs them, without a paragraph's whole words (those are
+    in the manifest rows): what a build keeps of every anchor until the end."""
+    return tuple(replace(a, full="") if a.full else a for a in anchors)
+
+
+def manifest(spool) -> Streamed:
+    """``anchors.json``, from rows spooled under their page (``write.Spool``), by page."""
+    def produce(handle) -> None:
+        handle.write(b'{"version": 1, "anchors": [\n')
+        first = True
+        for page in sorted(spool.keys()):
+            rows = spool.get(page)
+            if rows:
+                handle.write(rows if first else b",\n" + rows)
+                first = False
+        handle.write(b"\n]}\n")
+    return Streamed(produce)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from lxml import etree
 from . import docinfo, teiwrite
 from .docinfo import EDITION_EDITOR
 from .model import Document, Edition, Para, notes, page_breaks, paragraphs, plain
+from .write import Streamed
 
 ZIP = "downloads/edition.zip"
 def corpus_path(volume_id: str) -> str:
@@ -42,19 +43,6 @@ def document_json(doc: Document, volume_id: str, paragraph_numbers: dict[str, in
                         for a in doc.annotations],
     }
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-class Streamed:
-    """A download too large to hold in memory: ``write`` makes the file, whose size is
-    known afterwards.  The site writer calls it with the open output file."""
-
-    def __init__(self, produce):
-        self._produce = produce
-        self.size: int | None = None
-
-    def write_to(self, handle) -> None:
-        self._produce(handle)
-        self.size = handle.tell()
 
 
 def edition_zip(members: list[tuple[str, str]], read, edition: Edition) -> Streamed:

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from . import pagefind_stable
-from .downloads import Streamed
 from .errors import EditionError, Location
 from .search import FallbackIndex, SearchPage
+from .write import Streamed
 
 LEFT_OUT = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")

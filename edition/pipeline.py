@@ -17,7 +17,7 @@ from . import anchors, annotations, buildcache, docinfo, encode, markings, pagef
 from . import parallel, urls
 from .errors import EditionError, Location, warning_text
 from .model import Document, Edition, Volume
-from .write import SiteWriter
+from .write import SiteWriter, Spool
 
 _FILE_DOC = re.compile(r"(?:^|-)d(\d+)$")
 
@@ -141,6 +141,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     doc_keys = [kept.document_key(site_key, entries, k, volume_digests) for k in range(len(entries))]
     writer = SiteWriter(site)
     published: list[anchors.Citable] = []
+    manifest = Spool()  # anchors.json, made document by document, written sorted by page
     indexing = None
     search_seconds = 0.0
     try:
@@ -153,6 +154,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
             used.add(key)
             site_pages.add(k - 1, output)
             published.extend(output.anchors)
+            manifest.add(entries[k - 1].page, output.manifest)
             for path, data in output.files:
                 writer.write(path, data, entries[k - 1].source)
             if indexing is not None and output.search_page is not None:
@@ -160,7 +162,10 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
             if progress and len(entries) >= 100 and k % 100 == 0:
                 progress(f"rendered {k}/{len(entries)} documents")
         # checked once every document is rendered (the rendered ones are kept even if this fails)
-        published += site_pages.register_anchors()
+        register_anchors = site_pages.register_anchors()
+        for page in sorted({a.page for a in register_anchors}):
+            manifest.add(page, anchors.manifest_rows([a for a in register_anchors if a.page == page]))
+        published += register_anchors
         anchors.check(published, previous, dict(edition.aliases), edition.config_path)
         if indexing is not None:  # Pagefind indexes while the other files are made
             for page in site_pages.register_search_pages():
@@ -171,7 +176,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
             writer.write(urls.SEARCH_FALLBACK, indexing.fallback_script(), edition.config_path)
         for path, data, source in site_pages.files(writer.read):
             writer.write(path, data, source)
-        writer.write("anchors.json", anchors.manifest(published), edition.config_path)
+        writer.write("anchors.json", anchors.manifest(manifest), edition.config_path)
         for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
             writer.write(path, data, source)
         if indexing is not None:
@@ -184,6 +189,8 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
             indexing.close()
         writer.abandon()
         raise
+    finally:
+        manifest.close()
     kept.keep_only(used)
     html = sum(path.endswith(".html") for path in writer.written)
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,

@@ -231,8 +231,9 @@ class Site:
         out.append((entry.page, self._reading(entry, ctx, previous, following, item, found)))
         out.append((ctx.source_page, self._source_view(entry, ctx, tei_bytes)))
         ctx.unresolved_warnings()
+        citable = anchors.document_anchors(doc, entry.page)
         return DocumentOutput(tuple(out), tuple(found), page, tuple(dict.fromkeys(ctx.warnings)),
-                              tuple(anchors.document_anchors(doc, entry.page)))
+                              anchors.without_words(citable), anchors.manifest_rows(citable))
 
     def add(self, k: int, output: "DocumentOutput") -> None:
         """Take in what the registers and the warnings need of a document."""
@@ -390,7 +391,8 @@ class DocumentOutput:
     found: tuple  # the register occurrences (registers.Occurrence)
     search_page: "search.SearchPage | None"
     warnings: tuple[str, ...]
-    anchors: tuple = ()  # its citable anchors (anchors.Citable), for the manifest and its check
+    anchors: tuple = ()  # its citable anchors (anchors.Citable), for the check against the last release
+    manifest: bytes = b""  # its rows of anchors.json
 
 
 def _size(n: int) -> str:

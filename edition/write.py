@@ -37,6 +37,47 @@ def write_file(path: str | Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
+class Streamed:
+    """A file too large to hold in memory: ``write_to`` makes it into the open output
+    file, whose size is known afterwards."""
+
+    def __init__(self, produce):
+        self._produce = produce
+        self.size: int | None = None
+
+    def write_to(self, handle) -> None:
+        self._produce(handle)
+        self.size = handle.tell()
+
+
+class Spool:
+    """A private temporary file of byte chunks, each kept under a key and read back
+    later: for a file that must be written in another order than it is made in (the
+    anchors manifest is sorted by page) without holding it all in memory."""
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile(prefix="edition-spool-")
+        self._where: dict[str, tuple[int, int]] = {}
+
+    def add(self, key: str, data: bytes) -> None:
+        if key in self._where:
+            raise ValueError(f"spooled twice: {key}")  # a bug: each key is made once
+        offset = self._file.seek(0, os.SEEK_END)
+        self._file.write(data)
+        self._where[key] = (offset, len(data))
+
+    def keys(self) -> list[str]:
+        return list(self._where)
+
+    def get(self, key: str) -> bytes:
+        offset, size = self._where[key]
+        self._file.seek(offset)
+        return self._file.read(size)
+
+    def close(self) -> None:
+        self._file.close()
+
+
 class SiteWriter:
     """Collects a build in ``<site>.tmp-…`` and swaps it in on :meth:`commit`."""
 
