@@ -38,7 +38,7 @@ def digest(words: str) -> str:
     return hashlib.sha256(" ".join(words.split()).encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per anchor of the edition: kept small
 class Citable:
     id: str
     kind: str  # document, paragraph, note, page, annotation, person, term, place

@@ -61,6 +61,11 @@ def _digest(*parts) -> str:
     return h.hexdigest()
 
 
+def document_digest(doc) -> str:
+    """What a document is, for the keys of the pages made from it."""
+    return _digest(doc)
+
+
 def _file_bytes(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()
@@ -114,10 +119,12 @@ class BuildCache:
                        _folder_bytes(templates_dir))
 
     def document_key(self, site_key: str, entries, k: int, volume_ids: dict[str, bytes]) -> str:
+        """A document's pages: from the document (its ``digest``) and what its page
+        shows of its neighbours (their number and title)."""
         entry = entries[k]
-        neighbours = [(e.page, e.doc.n, e.doc.head) for e in (entries[k - 1] if k else None,
-                                                               entries[k + 1] if k + 1 < len(entries) else None) if e]
-        return "doc-" + _digest(site_key, entry.doc, entry.volume, entry.source, neighbours,
+        neighbours = [(e.page, e.outline.n, e.outline.title)
+                      for e in (entries[k - 1] if k else None, entries[k + 1] if k + 1 < len(entries) else None) if e]
+        return "doc-" + _digest(site_key, entry.digest, entry.volume, entry.source, neighbours,
                                 volume_ids[entry.volume.id], k == 0, k + 1 == len(entries))
 
     # -- values ------------------------------------------------------------

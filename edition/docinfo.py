@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from . import markings
-from .model import Container, Document, Para, page_breaks, plain, source_note, spans
+from .model import Container, Document, Outline, Para, document_inlines, page_breaks, plain, source_note, spans
 
 
 def document_title(doc: Document) -> str:
@@ -139,3 +139,21 @@ def human_date(iso: str | None) -> str:
     if len(parts) == 2:
         return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
     return parts[0]
+
+
+
+def categories_used(doc: Document) -> list[str]:
+    """The classification categories a document points to (``ana``), in order."""
+    used: list[str] = []
+    for seg in spans(document_inlines(doc), "seg", type="classification"):
+        for ref in (seg.attr("ana") or "").split():
+            cat = ref.lstrip("#")
+            if cat not in used:
+                used.append(cat)
+    return used
+
+
+def outline(doc: Document) -> Outline:
+    """The document's outline (see ``model.Outline``)."""
+    return Outline(doc.xml_id, doc.n, document_title(doc), date(doc), classification_label(doc),
+                   tuple(categories_used(doc)))

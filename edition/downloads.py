@@ -14,7 +14,7 @@ from lxml import etree
 
 from . import docinfo, teiwrite
 from .docinfo import EDITION_EDITOR
-from .model import Document, Edition, Para, notes, page_breaks, paragraphs, plain
+from .model import Document, Edition, Outline, Para, notes, page_breaks, paragraphs, plain
 from .write import Streamed
 
 ZIP = "downloads/edition.zip"
@@ -68,7 +68,7 @@ def edition_zip(members: list[tuple[str, str]], read, edition: Edition) -> Strea
     return Streamed(produce)
 
 
-def corpus(documents: list[tuple[Document, Edition, str]], read, edition: Edition) -> Streamed:
+def corpus(volume_title: str, documents: list[tuple[Outline, str]], read, edition: Edition) -> Streamed:
     """Every document of one volume in a ``teiCorpus`` with the edition's own header,
     written one document at a time from its TEI file (site path, read back with ``read``)."""
     ns = teiwrite.T
@@ -78,7 +78,7 @@ def corpus(documents: list[tuple[Document, Edition, str]], read, edition: Editio
     title_stmt = etree.SubElement(file_desc, ns + "titleStmt")
     etree.SubElement(title_stmt, ns + "title").text = edition.title
     if documents:
-        etree.SubElement(title_stmt, ns + "title", type="volume").text = documents[0][1].volume.title
+        etree.SubElement(title_stmt, ns + "title", type="volume").text = volume_title
     for k, person in enumerate(edition.editors):
         editor = etree.SubElement(title_stmt, ns + "editor", role="edition")
         editor.text = person.name
@@ -94,8 +94,8 @@ def corpus(documents: list[tuple[Document, Edition, str]], read, edition: Editio
     source = etree.SubElement(file_desc, ns + "sourceDesc")
     etree.SubElement(source, ns + "p").text = "The documents of the edition, each with its own header."
     used: list[str] = []
-    for doc, _, _ in documents:
-        used.extend(c for c in teiwrite.categories_used(doc) if c not in used)
+    for outline, _ in documents:
+        used.extend(c for c in outline.categories if c not in used)
     # ids shared by every document's header (#class-secret, #edition-editor) stand once, here
     teiwrite.class_decl(etree.SubElement(header, ns + "encodingDesc"), used)
     placeholder = etree.SubElement(root, ns + "TEI")
@@ -104,7 +104,7 @@ def corpus(documents: list[tuple[Document, Edition, str]], read, edition: Editio
 
     def produce(handle) -> None:
         handle.write(head)
-        for k, (_, _, path) in enumerate(documents):
+        for k, (_, path) in enumerate(documents):
             tei = etree.fromstring(read(path), etree.XMLParser(resolve_entities=False, no_network=True))
             for decl in list(tei.iter(ns + "classDecl")):
                 decl.getparent().remove(decl)

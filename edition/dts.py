@@ -22,7 +22,7 @@ import json
 from lxml import etree
 
 from . import docinfo, urls
-from .model import Document, Edition, Note, Volume, iter_inlines, page_breaks, paragraphs
+from .model import Document, Edition, Note, Outline, Volume, iter_inlines, page_breaks, paragraphs
 
 CONTEXT = "https://distributed-text-services.github.io/specifications/context/1-alpha1.json"
 VERSION = "1-alpha"
@@ -45,7 +45,7 @@ def expand(template: str, **values: str | None) -> str:
     return out
 
 
-def resource_id(volume: Volume, doc: Document) -> str:
+def resource_id(volume: Volume, doc: Document | Outline) -> str:
     return f"{volume.id}-{doc.xml_id}"
 
 
@@ -72,20 +72,19 @@ def _templates(edition: Edition) -> dict[str, str]:
             "document": _url(edition, DOCUMENT)}
 
 
-def _resource(edition: Edition, vol: Volume, doc: Document) -> dict:
+def _resource(edition: Edition, vol: Volume, doc: Outline) -> dict:
     rid = resource_id(vol, doc)
-    item = {"@id": rid, "@type": "Resource", "title": docinfo.document_title(doc), "totalParents": 1,
+    item = {"@id": rid, "@type": "Resource", "title": doc.title, "totalParents": 1,
             "totalChildren": 0, "collection": _url(edition, expand(COLLECTION, id=vol.id)),
             "navigation": _url(edition, expand(NAVIGATION, resource=rid)),
             "document": _url(edition, expand(DOCUMENT, resource=rid)),
             "citationTrees": _trees(), "mediaTypes": ["application/tei+xml"]}
-    when = docinfo.date(doc)
-    if when:
-        item["dublinCore"] = {"date": when}
+    if doc.date:
+        item["dublinCore"] = {"date": doc.date}
     return item
 
 
-def files(edition: Edition, documents: list[tuple[Volume, Document]]):
+def files(edition: Edition, documents: list[tuple[Volume, Outline]]):
     """(path, bytes) of the API's entry point and collections; each document's own
     files come from :func:`document_files`."""
     templates = _templates(edition)
@@ -115,7 +114,7 @@ def document_files(edition: Edition, vol: Volume, doc: Document, tei: bytes):
     for tree, units in ((None, members), (PAGES_TREE, pages)):
         yield expand(NAVIGATION, resource=rid, tree=tree), _json({
             "@context": CONTEXT, "@id": _url(edition, expand(NAVIGATION, resource=rid, tree=tree)),
-            "@type": "Navigation", "dtsVersion": VERSION, "resource": _resource(edition, vol, doc), "member": units})
+            "@type": "Navigation", "dtsVersion": VERSION, "resource": _resource(edition, vol, docinfo.outline(doc)), "member": units})
     yield expand(DOCUMENT, resource=rid), tei
     for ref, fragment in _fragments(tei, doc, [m["identifier"] for m in members + pages]):
         yield expand(DOCUMENT, resource=rid, ref=ref), fragment

@@ -139,6 +139,20 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """What the pages other than a document's own need of it (the home page, the
+    registers, its neighbours' links, the collections, the corpus header): a build
+    keeps every document's outline at hand, and the documents themselves on disk."""
+
+    xml_id: str
+    n: str
+    title: str  # the head without its number
+    date: str | None  # ISO, as long as known
+    classification: str | None  # its label: Secret, No classification marking…
+    categories: tuple[str, ...]  # the classification categories it points to
+
+
+@dataclass(frozen=True)
 class Annotation:
     """An editorial annotation (the editor's, not the document's), standing off
     the text: it explains the words between two anchors."""

@@ -17,7 +17,7 @@ from . import anchors, annotations, buildcache, docinfo, encode, markings, pagef
 from . import parallel, urls
 from .errors import EditionError, Location, warning_text
 from .model import Document, Edition, Volume
-from .write import SiteWriter, Spool
+from .write import Shelf, SiteWriter, Spool
 
 _FILE_DOC = re.compile(r"(?:^|-)d(\d+)$")
 
@@ -120,7 +120,9 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
                   workers: int | None = None) -> BuildReport:
     """Build the whole site into ``site``; on any error the previous site stays as it was.
     Work kept from the previous build (``buildcache``) is reused unless ``cache`` is off;
-    the rest is shared among ``workers`` processes (default: one per core)."""
+    the rest is shared among ``workers`` processes (default: one per core).  The
+    documents wait on a shelf (a temporary file) between being read and being rendered;
+    what the build holds of each is its outline."""
     started = time.perf_counter()
     if not edition.texts:
         raise EditionError(Location(edition.config_path), "no texts: list them in [edition] texts, or put .txt and .xml files beside the config")
@@ -128,80 +130,89 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     used: set[str] = set()
     previous = anchors.read_previous(edition.previous_anchors)
     regs = {vol.id: load_registers(vol) for vol in (edition.volume, *edition.other_volumes)}
-    entries, warnings = _read_seeds(edition, regs, previous, kept, used, workers, progress)
-    entries.sort(key=lambda e: (_volume_order(edition, e.volume.id), _number(e.doc.n)))
-    pages = prose.read_pages(edition.pages_dir)
-    site_regs = {v: r for v, r in regs.items() if r.entries}
-    site_pages = render.Site(edition, entries, pages, site_regs)
-    site_key = kept.site_key(pages, site_regs, edition.templates_dir)
-    volume_ids: dict[str, list[str]] = {}
-    for e in entries:
-        volume_ids.setdefault(e.volume.id, []).append(e.doc.xml_id)
-    volume_digests = {v: "\n".join(sorted(ids)).encode() for v, ids in volume_ids.items()}
-    doc_keys = [kept.document_key(site_key, entries, k, volume_digests) for k in range(len(entries))]
-    writer = SiteWriter(site)
-    published: list[anchors.Citable] = []
-    manifest = Spool()  # anchors.json, made document by document, written sorted by page
-    indexing = None
-    search_seconds = 0.0
-    try:
-        if edition.search:  # each document's search page goes to Pagefind's folder as it is made
-            indexing = pagefind_index.Indexing("en", Location(edition.config_path))
-        outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
-                                   lambda i: kept.get(doc_keys[i]), site_pages, workers)
-        for k, (key, output) in enumerate(zip(doc_keys, outputs), start=1):
-            kept.put(key, output)
-            used.add(key)
-            site_pages.add(k - 1, output)
-            published.extend(output.anchors)
-            manifest.add(entries[k - 1].page, output.manifest)
-            for path, data in output.files:
-                writer.write(path, data, entries[k - 1].source)
-            if indexing is not None and output.search_page is not None:
-                indexing.add(output.search_page)
-            if progress and len(entries) >= 100 and k % 100 == 0:
-                progress(f"rendered {k}/{len(entries)} documents")
-        # checked once every document is rendered (the rendered ones are kept even if this fails)
-        register_anchors = site_pages.register_anchors()
-        for page in sorted({a.page for a in register_anchors}):
-            manifest.add(page, anchors.manifest_rows([a for a in register_anchors if a.page == page]))
-        published += register_anchors
-        anchors.check(published, previous, dict(edition.aliases), edition.config_path)
-        if indexing is not None:  # Pagefind indexes while the other files are made
-            for page in site_pages.register_search_pages():
-                indexing.add(page)
-            if progress and len(entries) >= 100:
-                progress(f"indexing {indexing.pages} pages for the search")
-            indexing.start()
-            writer.write(urls.SEARCH_FALLBACK, indexing.fallback_script(), edition.config_path)
-        for path, data, source in site_pages.files(writer.read):
-            writer.write(path, data, source)
-        writer.write("anchors.json", anchors.manifest(manifest), edition.config_path)
-        for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
-            writer.write(path, data, source)
-        if indexing is not None:
-            for path, data in indexing.bundle():
-                writer.write(f"{urls.SEARCH_BUNDLE}/{path}", data, "pagefind")
-            search_seconds = indexing.seconds
-        writer.commit()
-    except BaseException:
-        if indexing is not None:
-            indexing.close()
-        writer.abandon()
-        raise
-    finally:
-        manifest.close()
+    with Shelf() as documents, Spool() as manifest:
+        entries, warnings = _read_seeds(edition, regs, previous, kept, used, workers, progress, documents)
+        entries.sort(key=lambda e: (_volume_order(edition, e.volume.id), _number(e.outline.n)))
+        pages = prose.read_pages(edition.pages_dir)
+        site_regs = {v: r for v, r in regs.items() if r.entries}
+        site_pages = render.Site(edition, entries, pages, site_regs,
+                                 document=lambda k: documents.take(_shelf_key(entries[k])))
+        doc_keys = _document_keys(kept, kept.site_key(pages, site_regs, edition.templates_dir), entries)
+        writer = SiteWriter(site)
+        indexing = pagefind_index.Indexing("en", Location(edition.config_path)) if edition.search else None
+        try:
+            published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, workers, progress)
+            # checked once every document is rendered (the rendered ones are kept even if this fails)
+            anchors.check(published, previous, dict(edition.aliases), edition.config_path)
+            if indexing is not None:  # Pagefind indexes while the other files are made
+                for page in site_pages.register_search_pages():
+                    indexing.add(page)
+                if progress and len(entries) >= 100:
+                    progress(f"indexing {indexing.pages} pages for the search")
+                indexing.start()
+                writer.write(urls.SEARCH_FALLBACK, indexing.fallback_script(), edition.config_path)
+            for path, data, source in site_pages.files(writer.read):
+                writer.write(path, data, source)
+            writer.write("anchors.json", anchors.manifest(manifest), edition.config_path)
+            for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
+                writer.write(path, data, source)
+            if indexing is not None:
+                for path, data in indexing.bundle():
+                    writer.write(f"{urls.SEARCH_BUNDLE}/{path}", data, "pagefind")
+            writer.commit()
+        except BaseException:
+            if indexing is not None:
+                indexing.close()
+            writer.abandon()
+            raise
     kept.keep_only(used)
     html = sum(path.endswith(".html") for path in writer.written)
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
-                       tuple(warnings + site_pages.warnings), time.perf_counter() - started, search_seconds,
-                       kept.hits, kept.misses)
+                       tuple(warnings + site_pages.warnings), time.perf_counter() - started,
+                       indexing.seconds if indexing else 0.0, kept.hits, kept.misses)
+
+
+def _document_keys(kept: buildcache.BuildCache, site_key: str, entries: list[render.Entry]) -> list[str]:
+    """The cache key of each document's pages."""
+    volume_ids: dict[str, list[str]] = {}
+    for e in entries:
+        volume_ids.setdefault(e.volume.id, []).append(e.outline.xml_id)
+    volume_digests = {v: "\n".join(sorted(ids)).encode() for v, ids in volume_ids.items()}
+    return [kept.document_key(site_key, entries, k, volume_digests) for k in range(len(entries))]
+
+
+def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildcache.BuildCache, used: set[str],
+                     writer: SiteWriter, manifest: Spool, indexing, workers: int | None, progress) -> list:
+    """Each document's pages rendered (or taken from the cache) and written as they come,
+    its anchors' rows spooled for anchors.json, its search page handed to Pagefind's
+    folder; the anchors of every document and register returned, for their check."""
+    entries = site_pages.entries
+    published: list[anchors.Citable] = []
+    outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
+                               lambda i: kept.get(doc_keys[i]), site_pages, workers)
+    for k, (key, output) in enumerate(zip(doc_keys, outputs), start=1):
+        kept.put(key, output)
+        used.add(key)
+        site_pages.add(k - 1, output)
+        published.extend(output.anchors)
+        manifest.add(entries[k - 1].page, output.manifest)
+        for path, data in output.files:
+            writer.write(path, data, entries[k - 1].source)
+        if indexing is not None and output.search_page is not None:
+            indexing.add(output.search_page)
+        if progress and len(entries) >= 100 and k % 100 == 0:
+            progress(f"rendered {k}/{len(entries)} documents")
+    register_anchors = site_pages.register_anchors()
+    for page in sorted({a.page for a in register_anchors}):
+        manifest.add(page, anchors.manifest_rows([a for a in register_anchors if a.page == page]))
+    return published + register_anchors
 
 
 def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCache, used: set[str],
-                workers: int | None, progress) -> tuple[list[render.Entry], list[str]]:
+                workers: int | None, progress, documents: Shelf) -> tuple[list[render.Entry], list[str]]:
     """Every seed read (or taken from the cache) into documents, each once, with the
-    paragraph ids of the previous release kept."""
+    paragraph ids of the previous release kept, put on the shelf; their entries
+    (outlines) returned."""
     entries: list[render.Entry] = []
     warnings: list[str] = []
     seen: dict[tuple[str, str], str] = {}
@@ -224,10 +235,17 @@ def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCa
                 )
             seen[doc_key] = seed.path
             doc = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
-            entries.append(render.Entry(doc, edition.volume_by_id(seed.volume), seed.path))
+            entry = render.Entry(docinfo.outline(doc), edition.volume_by_id(seed.volume), seed.path,
+                                 buildcache.document_digest(doc))
+            documents.put(_shelf_key(entry), doc)
+            entries.append(entry)
         if progress and len(edition.texts) >= 100 and k % 100 == 0:
             progress(f"read {k}/{len(edition.texts)} seeds")
     return entries, warnings
+
+
+def _shelf_key(entry: render.Entry) -> str:
+    return f"{entry.volume.id}/{entry.outline.xml_id}"
 
 
 def _read_seed_job(shared, job):

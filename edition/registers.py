@@ -214,7 +214,7 @@ def load(paths: dict[str, list[str]]) -> Registers:
 _REF_ATTR = {"persName": "corresp", "gloss": "target", "placeName": "corresp"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per name in the edition: kept small
 class Occurrence:
     entry_id: str
     anchor: str  # the xml:id of the paragraph, footnote or document it stands in

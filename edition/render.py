@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from . import anchors, cite, docinfo, docparts, downloads, dts, pagemeta, highlight, markup, search, teiwrite, totext, urls
 from . import registers as registers_mod
-from .model import Document, Edition, Volume, notes, page_breaks, source_note
+from .model import Document, Edition, Outline, Volume, notes, page_breaks, source_note
 from .prose import ProsePage
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -29,15 +29,16 @@ PYGMENTS_STYLES = {"light": "default", "dark": "monokai"}
 
 @dataclass(frozen=True)
 class Entry:
-    """One document of the site, with where it came from."""
+    """One document of the site, as the other pages see it, with where it came from."""
 
-    doc: Document
+    outline: Outline
     volume: Volume
     source: str
+    digest: str = ""  # of the whole document (buildcache)
 
     @property
     def page(self) -> str:
-        return urls.document(self.volume.id, self.doc.xml_id)
+        return urls.document(self.volume.id, self.outline.xml_id)
 
 
 def environment(edition: Edition) -> Environment:
@@ -53,9 +54,14 @@ REGISTER_TITLES = {"person": "Persons", "term": "Abbreviations and terms", "plac
 
 
 class Site:
-    def __init__(self, edition: Edition, entries: list[Entry], pages: list[ProsePage], registers: dict | None = None):
+    """The site's pages: each document's own from :meth:`document_output` (given its
+    ``document(k)``, which reads the k-th document), the rest from :meth:`files`."""
+
+    def __init__(self, edition: Edition, entries: list[Entry], pages: list[ProsePage], registers: dict | None = None,
+                 document=None):
         self.edition = edition
         self.entries = entries
+        self.document = document
         self.pages = pages
         self.registers = registers or {}  # volume id → Registers
         self.env = environment(edition)
@@ -63,7 +69,7 @@ class Site:
         self.occurrences: dict[str, dict[str, list]] = {}  # volume id → entry id → [(entry, occurrence)]
         self._known: dict[str, dict[str, str]] = {}  # volume id → document id → page
         for entry in entries:
-            self._known.setdefault(entry.volume.id, {})[entry.doc.xml_id] = entry.page
+            self._known.setdefault(entry.volume.id, {})[entry.outline.xml_id] = entry.page
         self._aliases = _aliases_for(edition)
 
     def _register_pages(self, volume_id: str) -> dict[str, str]:
@@ -132,21 +138,22 @@ class Site:
 
     def _dts(self):
         if self.edition.base_url:
-            for path, data in dts.files(self.edition, [(e.volume, e.doc) for e in self.entries]):
+            for path, data in dts.files(self.edition, [(e.volume, e.outline) for e in self.entries]):
                 yield path, data, self.edition.config_path
 
     def _downloads(self, read):
         by_volume: dict[str, list] = {}
         members = []
         for e in self.entries:
-            vol, doc = e.volume, e.doc
+            vol, doc = e.volume, e.outline
             tei = urls.tei_download(vol.id, doc.xml_id)
-            by_volume.setdefault(vol.id, []).append((doc, dataclasses.replace(self.edition, volume=vol), tei))
+            by_volume.setdefault(vol.id, []).append((doc, tei))
             members += [(f"{vol.id}/{doc.xml_id}.xml", tei),
                         (f"{vol.id}/{doc.xml_id}.txt", urls.text_download(vol.id, doc.xml_id)),
                         (f"{vol.id}/{doc.xml_id}.json", urls.json_download(vol.id, doc.xml_id))]
         for vol_id, documents in by_volume.items():
-            yield downloads.corpus_path(vol_id), downloads.corpus(documents, read, self.edition), self.edition.config_path
+            title = self.edition.volume_by_id(vol_id).title
+            yield downloads.corpus_path(vol_id), downloads.corpus(title, documents, read, self.edition), self.edition.config_path
         yield downloads.ZIP, downloads.edition_zip(members, read, self.edition), self.edition.config_path
 
     def _static(self):
@@ -166,17 +173,18 @@ class Site:
         intro_page = next((p for p in self.pages if p.name == "index"), None)
         rows = []
         for entry in self.entries:
+            doc = entry.outline
             rows.append({
-                "n": entry.doc.n,
-                "title": teiwrite.document_title(entry.doc),
-                "date": docinfo.date(entry.doc),
-                "date_text": docinfo.human_date(docinfo.date(entry.doc)),
-                "classification": docinfo.classification_label(entry.doc),
+                "n": doc.n,
+                "title": doc.title,
+                "date": doc.date,
+                "date_text": docinfo.human_date(doc.date),
+                "classification": doc.classification,
                 "href": urls.href(page, entry.page),
                 "volume": entry.volume,
-                "tei": urls.href(page, urls.tei_download(entry.volume.id, entry.doc.xml_id)),
-                "txt": urls.href(page, urls.text_download(entry.volume.id, entry.doc.xml_id)),
-                "json": urls.href(page, urls.json_download(entry.volume.id, entry.doc.xml_id)),
+                "tei": urls.href(page, urls.tei_download(entry.volume.id, doc.xml_id)),
+                "txt": urls.href(page, urls.text_download(entry.volume.id, doc.xml_id)),
+                "json": urls.href(page, urls.json_download(entry.volume.id, doc.xml_id)),
             })
         context = self._common(page, self.edition.title, f"{self.edition.title}: reading edition of FRUS documents")
         wanted = [("The whole edition (TEI, plain text and JSON of every document, with SHA256SUMS), zip", downloads.ZIP)]
@@ -201,7 +209,7 @@ class Site:
         view, downloads, DTS), its register occurrences, its search page, its warnings.
         It depends on the document, its neighbours and the site-wide settings only."""
         entry = self.entries[k]
-        vol, doc = entry.volume, entry.doc
+        vol, doc = entry.volume, self.document(k)
         edition = dataclasses.replace(self.edition, volume=vol)
         out: list[tuple[str, bytes]] = []
         tei_bytes = teiwrite.to_bytes(doc, edition)
@@ -228,8 +236,8 @@ class Site:
         page = search.document_page(doc, entry.page, numbers, ctx.registers, found) if self.edition.search else None
         previous = self.entries[k - 1] if k > 0 else None
         following = self.entries[k + 1] if k + 1 < len(self.entries) else None
-        out.append((entry.page, self._reading(entry, ctx, previous, following, item, found)))
-        out.append((ctx.source_page, self._source_view(entry, ctx, tei_bytes)))
+        out.append((entry.page, self._reading(entry, doc, ctx, previous, following, item, found)))
+        out.append((ctx.source_page, self._source_view(entry, doc, ctx, tei_bytes)))
         ctx.unresolved_warnings()
         citable = anchors.document_anchors(doc, entry.page)
         return DocumentOutput(tuple(out), tuple(found), page, tuple(dict.fromkeys(ctx.warnings)),
@@ -243,9 +251,9 @@ class Site:
             by_entry.setdefault(occ.entry_id, []).append((entry, occ))
         self.warnings.extend(w for w in output.warnings if w not in self.warnings)
 
-    def _reading(self, entry: Entry, ctx: markup.Context, previous: Entry | None, following: Entry | None,
-                 item: dict, found: list) -> bytes:
-        doc, vol, page = entry.doc, entry.volume, entry.page
+    def _reading(self, entry: Entry, doc: Document, ctx: markup.Context, previous: Entry | None,
+                 following: Entry | None, item: dict, found: list) -> bytes:
+        vol, page = entry.volume, entry.page
         title = teiwrite.document_title(doc)
         source = source_note(doc)
         body_blocks = tuple(b for b in doc.blocks if not docparts.is_dateline_opener(b))
@@ -268,8 +276,8 @@ class Site:
             annotations=[{"id": a.xml_id, "n": a.n, "quote": a.quote, "body": markup.blocks(a.blocks, ctx),
                           "src": ctx.source_link(a.xml_id, f"Annotation {a.n}")} for a in doc.annotations],
             pages=pages,
-            previous=(urls.href(page, previous.page), f"{previous.doc.n}. {teiwrite.document_title(previous.doc)}") if previous else None,
-            following=(urls.href(page, following.page), f"{following.doc.n}. {teiwrite.document_title(following.doc)}") if following else None,
+            previous=(urls.href(page, previous.page), f"{previous.outline.n}. {previous.outline.title}") if previous else None,
+            following=(urls.href(page, following.page), f"{following.outline.n}. {following.outline.title}") if following else None,
             tei_href=urls.href(page, urls.tei_download(vol.id, doc.xml_id)),
             text_href=urls.href(page, urls.text_download(vol.id, doc.xml_id)),
             source_href=urls.href(page, ctx.source_page),
@@ -340,7 +348,7 @@ class Site:
                 for reg in sorted(regs.of_kind(kind), key=lambda e: e.name.lower()):
                     places = {}  # each place once, in reading order
                     for entry, occ in self.occurrences.get(vol_id, {}).get(reg.id, []):
-                        places[(f"Document {entry.doc.n}, {occ.label}", urls.href(page, entry.page, occ.anchor))] = None
+                        places[(f"Document {entry.outline.n}, {occ.label}", urls.href(page, entry.page, occ.anchor))] = None
                     places = list(places)
                     rows.append({"entry": reg, "places": places})
                 title = f"{REGISTER_TITLES[kind]}: {vol.subseries}, Volume {vol.number}"
@@ -368,8 +376,8 @@ class Site:
             fallback=urls.href(page, urls.SEARCH_FALLBACK), filter_labels=search.FILTER_LABELS,
             csp_extra=["'wasm-unsafe-eval'"], **context), self.edition.config_path
 
-    def _source_view(self, entry: Entry, ctx: markup.Context, tei_bytes: bytes) -> bytes:
-        doc, page = entry.doc, ctx.source_page
+    def _source_view(self, entry: Entry, doc: Document, ctx: markup.Context, tei_bytes: bytes) -> bytes:
+        page = ctx.source_page
         back: dict[int, list[tuple[str, str]]] = {}
         reading = urls.href(page, entry.page)
         for xml_id, line in ctx.source_lines.items():

@@ -14,12 +14,12 @@ from __future__ import annotations
 from lxml import etree
 
 from . import markings
-from .docinfo import archival_source, classification, document_title, page_range
+from .docinfo import archival_source, categories_used, classification, document_title, page_range
 from .docinfo import EDITION_EDITOR
 from .docinfo import date as docinfo_date
 from .model import (
     Anchor, Block, Container, Document, Edition, Inline, Item, LineBreak, ListBlock, Note, PageBreak, Para, Span,
-    Table, Text, document_inlines, source_note, spans,
+    Table, Text, source_note,
 )
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -150,16 +150,6 @@ def body_div(doc: Document):
 # ------------------------------------------------------------------ header
 
 
-def _categories_used(doc: Document) -> list[str]:
-    used: list[str] = []
-    for seg in spans(document_inlines(doc), "seg", type="classification"):
-        for ref in (seg.attr("ana") or "").split():
-            cat = ref.lstrip("#")
-            if cat not in used:
-                used.append(cat)
-    return used
-
-
 def header(doc: Document, edition: Edition):
     vol = edition.volume
     title = document_title(doc)
@@ -237,7 +227,7 @@ def header(doc: Document, edition: Edition):
     _el("citeStructure", {"unit": "paragraph", "match": ".//p[@xml:id]", "use": "@xml:id", "delim": "#"}, parent=cite)
     _el("citeStructure", {"unit": "note", "match": ".//note[@xml:id]", "use": "@xml:id", "delim": "#"}, parent=cite)
     _el("citeStructure", {"unit": "page", "match": ".//pb[@xml:id]", "use": "@xml:id", "delim": "#"}, parent=cite)
-    class_decl(enc, _categories_used(doc))
+    class_decl(enc, categories_used(doc))
 
     profile = _el("profileDesc", parent=h)
     when = docinfo_date(doc)
@@ -286,11 +276,6 @@ def tei_document(doc: Document, edition: Edition):
 def to_bytes(doc: Document, edition: Edition) -> bytes:
     root = tei_document(doc, edition)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
-
-
-def categories_used(doc: Document) -> list[str]:
-    """The classification categories a document points to (``ana``), in order."""
-    return list(_categories_used(doc))
 
 
 def class_decl(parent, used) -> None:

@@ -10,6 +10,7 @@ twice in a build is a bug in the inputs or the program, and is refused.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -53,29 +54,50 @@ class Streamed:
 class Spool:
     """A private temporary file of byte chunks, each kept under a key and read back
     later: for a file that must be written in another order than it is made in (the
-    anchors manifest is sorted by page) without holding it all in memory."""
+    anchors manifest is sorted by page), or the documents of a build, without holding
+    them all in memory.  Chunks are read by position, so that the processes forked
+    from the building one can read it too (they share the file, not its offset)."""
 
     def __init__(self):
-        self._file = tempfile.TemporaryFile(prefix="edition-spool-")
+        self._file = tempfile.TemporaryFile(prefix="edition-spool-", buffering=0)
+        self._end = 0
         self._where: dict[str, tuple[int, int]] = {}
 
     def add(self, key: str, data: bytes) -> None:
         if key in self._where:
             raise ValueError(f"spooled twice: {key}")  # a bug: each key is made once
-        offset = self._file.seek(0, os.SEEK_END)
-        self._file.write(data)
-        self._where[key] = (offset, len(data))
+        view = memoryview(data)
+        while view:
+            view = view[os.pwrite(self._file.fileno(), view, self._end + len(data) - len(view)):]
+        self._where[key] = (self._end, len(data))
+        self._end += len(data)
 
     def keys(self) -> list[str]:
         return list(self._where)
 
     def get(self, key: str) -> bytes:
         offset, size = self._where[key]
-        self._file.seek(offset)
-        return self._file.read(size)
+        return os.pread(self._file.fileno(), size, offset)
 
     def close(self) -> None:
         self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Shelf(Spool):
+    """Objects in a spool, pickled: the documents of a build, each read back by the
+    process that renders it."""
+
+    def put(self, key: str, value) -> None:
+        self.add(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+    def take(self, key: str):
+        return pickle.loads(self.get(key))
 
 
 class SiteWriter:

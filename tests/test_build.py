@@ -13,7 +13,7 @@ from lxml import etree
 
 from edition import config, pipeline
 from edition.errors import EditionError
-from edition.write import SiteWriter
+from edition.write import Shelf, SiteWriter, Spool
 
 from .conftest import FIXTURES, ROOT, SEED, renumbered_seeds
 
@@ -85,6 +85,38 @@ def test_site_writer_refuses_to_write_one_path_twice(tmp_path):
         writer.write("a/b.html", b"2", "second.txt")
     assert str(err.value) == "second.txt:1:1: error: would write _site/a/b.html a second time (it was written for first.txt)"
     writer.abandon()
+
+
+def test_a_spool_gives_back_each_chunk_in_any_order_also_to_a_forked_process():
+    from edition import parallel
+
+    with Spool() as spool:
+        for k in range(50):
+            spool.add(f"page{k}", f"rows of {k} ".encode() * k)
+        assert spool.get("page7") == b"rows of 7 " * 7 and spool.get("page0") == b""
+        assert sorted(spool.keys()) == sorted(f"page{k}" for k in range(50))
+        with pytest.raises(ValueError):
+            spool.add("page7", b"again")
+        # the render workers read the shelf of documents they were forked with, side by side
+        keys = [f"page{k}" for k in range(50)]
+        got = list(parallel.ordered(_spooled, keys, [False] * 50, None, spool, workers=2))
+        assert got == [(f"rows of {k} ".encode() * k, True) for k in range(50)]
+
+
+def _spooled(spool, key):
+    import os
+
+    return spool.get(key), os.getpid() != _MAIN_PID
+
+
+_MAIN_PID = __import__("os").getpid()
+
+
+def test_a_shelf_keeps_objects_as_they_were():
+    with Shelf() as shelf:
+        shelf.put("d1", {"n": "1", "blocks": ("a", "b")})
+        shelf.put("d2", ["x"])
+        assert shelf.take("d1") == {"n": "1", "blocks": ("a", "b")} and shelf.take("d2") == ["x"]
 
 
 def test_site_writer_refuses_paths_outside_the_site(tmp_path):
