@@ -222,11 +222,11 @@ def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCa
     read = parallel.ordered(_read_seed_job, [(seed.path, seed.volume) for seed in edition.texts],
                             [kept.has(key) for key in seed_keys], lambda i: kept.get(seed_keys[i]), (edition, regs), workers)
     for k, (seed, key, result) in enumerate(zip(edition.texts, seed_keys, read), start=1):
-        docs, seed_warnings = result
+        docs, seed_warnings, known = result
         kept.put(key, result)
         used.add(key)
         warnings.extend(seed_warnings)
-        for doc in docs:
+        for doc, (outline, digest) in zip(docs, known):
             doc_key = (seed.volume, doc.xml_id)
             if doc_key in seen:
                 raise EditionError(
@@ -234,9 +234,10 @@ def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCa
                     f"document {doc.xml_id} of {seed.volume} comes from two seeds: {seen[doc_key]} and {seed.path}",
                 )
             seen[doc_key] = seed.path
-            doc = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
-            entry = render.Entry(docinfo.outline(doc), edition.volume_by_id(seed.volume), seed.path,
-                                 buildcache.document_digest(doc))
+            kept_ids = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
+            if kept_ids is not doc:  # paragraph ids changed: the digest does too (not the outline)
+                doc, digest = kept_ids, buildcache.document_digest(kept_ids)
+            entry = render.Entry(outline, edition.volume_by_id(seed.volume), seed.path, digest)
             documents.put(_shelf_key(entry), doc)
             entries.append(entry)
         if progress and len(edition.texts) >= 100 and k % 100 == 0:
@@ -249,9 +250,12 @@ def _shelf_key(entry: render.Entry) -> str:
 
 
 def _read_seed_job(shared, job):
+    """A seed's documents and warnings, with each document's outline and digest (made
+    here, by the worker, and kept in the cache with them)."""
     edition, regs = shared
     path, volume = job
-    return read_seed(path, edition, regs[volume])
+    docs, warnings = read_seed(path, edition, regs[volume])
+    return docs, warnings, [(docinfo.outline(doc), buildcache.document_digest(doc)) for doc in docs]
 
 
 def _render_job(site: render.Site, k: int):

@@ -107,20 +107,21 @@ class Site:
     def files(self, read):
         """Every file but the documents' own (see :meth:`document_output`, whose results
         :meth:`add` must have been given first).  ``read`` gives back a written file's bytes."""
+        made = {}  # the downloads first: they are made while the other pages are
+        for path, data, source in self._downloads(read):
+            yield path, data, source
+            made[path] = data
         yield from self._dts()
         yield from self._registers()
         if self.edition.search:
             yield from self._search()
-        sizes = {}
-        for path, data, source in self._downloads(read):
-            yield path, data, source
-            sizes[path] = data.size
-        yield urls.INDEX, self._index(sizes), self.edition.config_path
         for page in self.pages:
             if page.name != "index":
                 yield urls.prose_page(page.name), self._prose(page), page.source
         yield urls.NOT_FOUND, self._not_found(), self.edition.config_path
         yield from self._static()
+        # last: the home page lists the downloads with their sizes
+        yield urls.INDEX, self._index({path: data.size for path, data in made.items()}), self.edition.config_path
 
     def crawl_files(self, pages: list[str]):
         """``sitemap.xml`` and ``robots.txt``, for a site with a base URL."""

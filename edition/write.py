@@ -13,6 +13,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import EditionError, Location
@@ -40,15 +41,27 @@ def write_file(path: str | Path, data: bytes, durable: bool = True) -> None:
 
 class Streamed:
     """A file too large to hold in memory: ``write_to`` makes it into the open output
-    file, whose size is known afterwards."""
+    file.  The site writer makes it in a thread of its own (compressing and serialising
+    leave the interpreter free meanwhile), so its :attr:`size` waits until it is made."""
 
     def __init__(self, produce):
         self._produce = produce
-        self.size: int | None = None
+        self._size: int | None = None
+        self._done = threading.Event()
 
     def write_to(self, handle) -> None:
-        self._produce(handle)
-        self.size = handle.tell()
+        try:
+            self._produce(handle)
+            self._size = handle.tell()
+        finally:
+            self._done.set()
+
+    @property
+    def size(self) -> int:
+        self._done.wait()
+        if self._size is None:
+            raise RuntimeError("the file could not be made")  # its error is raised by the writer's commit
+        return self._size
 
 
 class Spool:
@@ -109,9 +122,11 @@ class SiteWriter:
         self.staging = Path(tempfile.mkdtemp(prefix=f"{self.site.name}.tmp-", dir=self.site.parent))
         os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a site is for reading
         self.written: dict[str, str] = {}  # relative path → what produced it
+        self._making: list[tuple[threading.Thread, list]] = []  # the Streamed files being made
 
     def write(self, relative: str, data, source: str) -> None:
-        """Stage ``data``: bytes, or a download that writes itself (``write_to(handle)``)."""
+        """Stage ``data``: bytes, or a :class:`Streamed` file, made in a thread of its own
+        (``commit`` waits for it, and raises what went wrong in it)."""
         rel = Path(relative)
         if rel.is_absolute() or ".." in rel.parts:
             raise ValueError(f"output path outside the site: {relative}")  # a bug, not user input
@@ -126,9 +141,28 @@ class SiteWriter:
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, bytes):
             target.write_bytes(data)
-        else:
-            with open(target, "wb") as handle:
-                data.write_to(handle)
+            return
+        failed: list[BaseException] = []
+
+        def make() -> None:
+            try:
+                with open(target, "wb") as handle:
+                    data.write_to(handle)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by _wait, in the building thread
+                failed.append(exc)
+
+        thread = threading.Thread(target=make, name=f"write {key}", daemon=True)
+        thread.start()
+        self._making.append((thread, failed))
+
+    def _wait(self) -> None:
+        """Wait for the files being made; raise the first thing that went wrong in one."""
+        making, self._making = self._making, []
+        for thread, _ in making:
+            thread.join()
+        for _, failed in making:
+            if failed:
+                raise failed[0]
 
     def read(self, relative: str) -> bytes:
         """A file this build has written (the zip and the corpus are made from them)."""
@@ -137,6 +171,7 @@ class SiteWriter:
         return (self.staging / relative).read_bytes()
 
     def commit(self) -> None:
+        self._wait()
         old = None
         if self.site.exists():
             old = self.site.with_name(f"{self.site.name}.old-{os.getpid()}")
@@ -146,6 +181,10 @@ class SiteWriter:
             shutil.rmtree(old)
 
     def abandon(self) -> None:
+        try:
+            self._wait()
+        except BaseException:  # noqa: BLE001 - the build is failing already, for its own reason
+            pass
         shutil.rmtree(self.staging, ignore_errors=True)
 
 

@@ -13,7 +13,7 @@ from lxml import etree
 
 from edition import config, pipeline
 from edition.errors import EditionError
-from edition.write import Shelf, SiteWriter, Spool
+from edition.write import Shelf, SiteWriter, Spool, Streamed
 
 from .conftest import FIXTURES, ROOT, SEED, renumbered_seeds
 
@@ -110,6 +110,25 @@ def _spooled(spool, key):
 
 
 _MAIN_PID = __import__("os").getpid()
+
+
+def test_a_file_made_in_its_own_thread_that_fails_fails_the_commit_and_keeps_the_old_site(tmp_path):
+    site = tmp_path / "_site"
+    site.mkdir()
+    (site / "index.html").write_text("the previous site", encoding="utf-8")
+
+    def produce(handle):
+        handle.write(b"half a zip")
+        raise EditionError(pipeline.Location("seeds/edition.toml"), "the zip could not be made")
+
+    writer = SiteWriter(site)
+    writer.write("downloads/edition.zip", Streamed(produce), "seeds/edition.toml")
+    writer.write("index.html", b"the new site", "seeds/edition.toml")
+    with pytest.raises(EditionError, match="the zip could not be made"):
+        writer.commit()
+    writer.abandon()
+    assert (site / "index.html").read_text(encoding="utf-8") == "the previous site"
+    assert [p.name for p in tmp_path.iterdir()] == ["_site"]
 
 
 def test_a_shelf_keeps_objects_as_they_were():
