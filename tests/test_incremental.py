@@ -27,6 +27,12 @@ def _build(seeds: Path, out: Path, **options) -> pipeline.BuildReport:
     return pipeline.build_edition(config.load(seeds / "edition.toml"), out, **options)
 
 
+def _assert_as_a_full_build(seeds: Path, tmp_path: Path) -> None:
+    """The rebuilt ``site`` is, byte for byte, what a build reusing nothing makes."""
+    _build(seeds, tmp_path / "full", cache=False)
+    assert _whole(tmp_path / "site") == _whole(tmp_path / "full")
+
+
 def test_a_build_with_nothing_changed_reuses_every_step_and_gives_the_same_site(seeds, tmp_path):
     first = _build(seeds, tmp_path / "site")
     assert (first.reused, first.redone) == (0, 10)  # five seeds read, five documents rendered
@@ -44,8 +50,7 @@ def test_after_one_change_only_that_document_is_redone_and_the_site_is_the_full_
                   encoding="utf-8")
     report = _build(seeds, tmp_path / "site")
     assert (report.reused, report.redone) == (8, 2)  # its seed and its pages
-    _build(seeds, tmp_path / "full", cache=False)
-    assert _whole(tmp_path / "site") == _whole(tmp_path / "full")
+    _assert_as_a_full_build(seeds, tmp_path)
     assert "always prefers to negotiate" in (tmp_path / "site" / "frus1981-88v03" / "d3.html").read_text(encoding="utf-8")
 
 
@@ -55,8 +60,7 @@ def test_a_new_head_redoes_the_neighbours_whose_links_show_it(seeds, tmp_path):
     d3.write_text(d3.read_text(encoding="utf-8").replace("to President Reagan", "to the President", 1), encoding="utf-8")
     report = _build(seeds, tmp_path / "site")
     assert (report.reused, report.redone) == (6, 4)  # its seed; d2, d3 and d4
-    _build(seeds, tmp_path / "full", cache=False)
-    assert _whole(tmp_path / "site") == _whole(tmp_path / "full")
+    _assert_as_a_full_build(seeds, tmp_path)
     assert "3. Memorandum From the President’s Assistant for National Security Affairs (Clark) to the President" in \
         (tmp_path / "site" / "frus1981-88v03" / "d2.html").read_text(encoding="utf-8")
 
@@ -68,8 +72,7 @@ def test_a_changed_register_redoes_every_document(seeds, tmp_path):
                        encoding="utf-8")
     report = _build(seeds, tmp_path / "site")
     assert (report.reused, report.redone) == (0, 10)
-    _build(seeds, tmp_path / "full", cache=False)
-    assert _whole(tmp_path / "site") == _whole(tmp_path / "full")
+    _assert_as_a_full_build(seeds, tmp_path)
 
 
 def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
@@ -81,8 +84,7 @@ def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
         entry.write_bytes(b"not a pickle")
     report = _build(seeds, tmp_path / "site")
     assert (report.reused, report.redone) == (0, 10)
-    _build(seeds, tmp_path / "full", cache=False)
-    assert _whole(tmp_path / "site") == _whole(tmp_path / "full")
+    _assert_as_a_full_build(seeds, tmp_path)
 
 
 def test_the_cache_keeps_only_what_the_last_build_used(seeds, tmp_path):
