@@ -1,7 +1,7 @@
 """Running Pagefind (the program ``pagefind[bin]`` installs) over the search pages.
 
 Pagefind reads pages and writes its bundle into folders of its own; both are
-in a private temporary folder (the pages it reads are made for it, see
+in a private temporary folder (``write.Scratch``; the pages it reads are made for it, see
 ``page_html``), and the bundle's bytes are handed back, so that ``write`` stays the
 only module that writes the site (and the bundle joins the atomic swap).  Each
 page goes to that folder as soon as it is made, with its row of the fallback
@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import html
 import subprocess
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 from . import pagefind_stable
 from .errors import EditionError, Location
 from .search import FallbackIndex, SearchPage
-from .write import Streamed
+from .write import Scratch, Spool, Streamed
 
 LEFT_OUT = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -52,10 +50,9 @@ class Indexing:
     def __init__(self, language: str, where: Location):
         self.language = language
         self.where = where
-        self._tmp: tempfile.TemporaryDirectory | None = tempfile.TemporaryDirectory(prefix="edition-search-")
-        self._folder = Path(self._tmp.name)
+        self._scratch: Scratch | None = Scratch("edition-search-")  # pages/ for Pagefind, bundle/ from it
         self._fallback = FallbackIndex()
-        self._rows = open(self._folder / "fallback-rows", "wb")
+        self._rows = Spool()  # each page's row of the fallback index, in order
         self._run: subprocess.Popen | None = None
         self._watch: threading.Thread | None = None
         self._started = 0.0
@@ -63,11 +60,9 @@ class Indexing:
         self.seconds = 0.0  # from start to the end of Pagefind's run
 
     def add(self, page: SearchPage) -> None:
-        """A page to index (and its row of the fallback index), kept in the private folder."""
-        target = self._folder / "pages" / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page_html(page), encoding="utf-8")
-        self._rows.write(self._fallback.row(page) + b"\n")
+        """A page to index (and its row of the fallback index), kept on disk until the run."""
+        self._scratch.write(f"pages/{page.path}", page_html(page).encode("utf-8"))
+        self._rows.add(str(self.pages), self._fallback.row(page))
         self.pages += 1
 
     def start(self) -> "Indexing":
@@ -80,9 +75,8 @@ class Indexing:
         if program is None:
             raise EditionError(self.where, "the search index needs Pagefind: pip install 'pagefind[bin]'"
                                            " (or set search = false in [edition])")
-        self._rows.close()
         self._started = time.perf_counter()
-        tmp = self._folder
+        tmp = self._scratch.folder
         (tmp / "pages").mkdir(exist_ok=True)
         try:
             self._run = subprocess.Popen(
@@ -96,10 +90,10 @@ class Indexing:
         return self
 
     def fallback_script(self) -> Streamed:
-        """``search/fallback.js``, written from the rows of the pages added."""
+        """``search/fallback.js``, written from the rows of the pages added (the rows stay
+        until :meth:`close`, which comes after the site writer has made this file)."""
         def produce(handle) -> None:
-            with open(self._folder / "fallback-rows", "rb") as rows:
-                self._fallback.write((line.rstrip(b"\n") for line in rows), handle)
+            self._fallback.write((self._rows.get(key) for key in self._rows.keys()), handle)
         return Streamed(produce)
 
     def _wait(self) -> None:
@@ -109,23 +103,21 @@ class Indexing:
     def bundle(self) -> list[tuple[str, bytes]]:
         """(path inside the bundle, bytes) of every file Pagefind wrote, made byte-stable."""
         self._watch.join()
-        out = Path(self._tmp.name) / "bundle"
-        try:
-            if self._run.returncode != 0:
-                said = ((self._said[1] or "").strip() or (self._said[0] or "").strip()).splitlines()
-                reason = said[-1] if said else f"it stopped with exit status {self._run.returncode}"
-                raise EditionError(self.where, f"Pagefind could not build the search index: {reason}")
-            return pagefind_stable.stabilise([(p.relative_to(out).as_posix(), p.read_bytes())
-                                              for p in sorted(out.rglob("*")) if p.is_file() and p.name not in LEFT_OUT])
-        finally:
-            self.close()
+        out = self._scratch.folder / "bundle"
+        if self._run.returncode != 0:
+            said = ((self._said[1] or "").strip() or (self._said[0] or "").strip()).splitlines()
+            reason = said[-1] if said else f"it stopped with exit status {self._run.returncode}"
+            raise EditionError(self.where, f"Pagefind could not build the search index: {reason}")
+        return pagefind_stable.stabilise([(p.relative_to(out).as_posix(), p.read_bytes())
+                                          for p in sorted(out.rglob("*")) if p.is_file() and p.name not in LEFT_OUT])
 
     def close(self) -> None:
-        """Stop Pagefind if it still runs (the build failed meanwhile) and remove its folder."""
+        """Stop Pagefind if it still runs (the build failed meanwhile) and remove its folder
+        and the rows: once the site writer has made every file (or abandoned them)."""
         if self._run is not None and self._run.poll() is None:
             self._run.kill()
             self._watch.join()
-        self._rows.close()
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
+        if self._scratch is not None:
+            self._rows.close()
+            self._scratch.close()
+            self._scratch = None

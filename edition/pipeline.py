@@ -161,10 +161,11 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
                     writer.write(f"{urls.SEARCH_BUNDLE}/{path}", data, "pagefind")
             writer.commit()
         except BaseException:
-            if indexing is not None:
-                indexing.close()
             writer.abandon()
             raise
+        finally:  # after the writer has made (or abandoned) every file, the fallback index too
+            if indexing is not None:
+                indexing.close()
     kept.keep_only(used)
     html = sum(path.endswith(".html") for path in writer.written)
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,

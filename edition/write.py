@@ -102,6 +102,23 @@ class Spool:
         self.close()
 
 
+class Scratch:
+    """A private temporary folder for a program the build runs (Pagefind reads its pages
+    from one and writes its bundle into it); removed by :meth:`close`."""
+
+    def __init__(self, prefix: str):
+        self._tmp = tempfile.TemporaryDirectory(prefix=prefix)
+        self.folder = Path(self._tmp.name)
+
+    def write(self, relative: str, data: bytes) -> None:
+        target = self.folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+
 class Shelf(Spool):
     """Objects in a spool, pickled: the documents of a build, each read back by the
     process that renders it."""
