@@ -1,5 +1,6 @@
 """Parts of a document's reading page and source view worked out from the model:
-what an anchor is called, the dateline, a note's HTML, the page description.
+what an anchor is called, the dateline, a note's HTML, the page description,
+the names it mentions.
 Pure functions of the document and the page's markup context; ``render`` puts
 them into the templates."""
 
@@ -7,8 +8,10 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from . import docinfo, markup
+from . import docinfo, markup, urls
 from .model import Container, Document, Note, Para, Volume, notes
+
+REGISTER_TITLES = {"person": "Persons", "term": "Abbreviations and terms", "place": "Places"}
 
 
 def anchor_label(xml_id: str, doc: Document, ctx: markup.Context) -> str | None:
@@ -53,3 +56,21 @@ def note_html(note: Note, ctx: markup.Context) -> dict:
 
 def description(doc: Document, vol: Volume, title: str) -> str:
     return f"Document {doc.n}: {title}. {vol.title}."
+
+
+def names_in(found: list, ctx: markup.Context) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The panel "in this document" (from the document's occurrences): per kind, each
+    entry once, linked to the register."""
+    regs = ctx.registers
+    if regs is None:
+        return []
+    seen: dict[str, list] = {}
+    for occ in found:
+        entry = regs.by_id(occ.entry_id)
+        if entry is None or entry.kind not in ctx.register_pages:
+            continue
+        group = seen.setdefault(entry.kind, [])
+        href = urls.href(ctx.page, ctx.register_pages[entry.kind], entry.id)
+        if (entry.display, href) not in group:
+            group.append((entry.display, href))
+    return [(REGISTER_TITLES[kind], sorted(seen[kind])) for kind in REGISTER_TITLES if kind in seen]

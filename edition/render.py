@@ -50,7 +50,7 @@ def environment(edition: Edition) -> Environment:
     )
 
 
-REGISTER_TITLES = {"person": "Persons", "term": "Abbreviations and terms", "place": "Places"}
+REGISTER_TITLES = docparts.REGISTER_TITLES
 
 
 class Site:
@@ -261,7 +261,7 @@ class Site:
         footnotes = [n for n in notes(doc) if n is not source]
         pages = docinfo.page_range(doc)
         context = self._common(page, f"{doc.n}. {title}", docparts.description(doc, vol, title))
-        in_document = self._names_in(found, ctx)
+        in_document = docparts.names_in(found, ctx)
         jsonld = pagemeta.json_ld(doc, vol, self.edition, item)
         return self._render(
             "document.html",
@@ -311,23 +311,6 @@ class Site:
             with_url = dict(item, URL=urls.absolute(self.edition.base_url, page, anchor))
             out.append((anchor, n, cite.pinpointed(with_url, kind, [n])[n]))
         return out
-
-    def _names_in(self, found: list, ctx: markup.Context) -> list[tuple[str, list[tuple[str, str]]]]:
-        """The panel "in this document" (from the document's occurrences): per kind, each
-        entry once, linked to the register."""
-        regs = ctx.registers
-        if regs is None:
-            return []
-        seen: dict[str, list] = {}
-        for occ in found:
-            entry = regs.by_id(occ.entry_id)
-            if entry is None or entry.kind not in ctx.register_pages:
-                continue
-            group = seen.setdefault(entry.kind, [])
-            href = urls.href(ctx.page, ctx.register_pages[entry.kind], entry.id)
-            if (entry.display, href) not in group:
-                group.append((entry.display, href))
-        return [(REGISTER_TITLES[kind], sorted(seen[kind])) for kind in REGISTER_TITLES if kind in seen]
 
     def register_anchors(self) -> list:
         """Register entries as citable anchors (for anchors.json)."""

@@ -5,6 +5,10 @@ Every output is written atomically (a temporary file beside the target, then
 site that replaces the old site only when the whole build has succeeded; a
 failed build leaves the previous site exactly as it was.  Writing one path
 twice in a build is a bug in the inputs or the program, and is refused.
+
+What a build keeps on disk while it runs, so as not to hold it in memory, is
+here too: a :class:`Spool` of byte chunks, a :class:`Shelf` of documents, a
+:class:`Scratch` folder for Pagefind, the build cache's :class:`CacheStore`.
 """
 
 from __future__ import annotations
