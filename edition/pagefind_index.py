@@ -12,6 +12,7 @@ own, which knows about paragraphs and filters.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import subprocess
 import threading
@@ -39,13 +40,25 @@ def page_html(page: SearchPage) -> str:
             '</body></html>\n').format(t=e(page.title), f=filters, s=sections)
 
 
+
+
+def published(files: list[tuple[str, bytes]], primary: bool) -> list[tuple[str, bytes]]:
+    """The files of a part's bundle that the site carries: all of the first part's; of a
+    part merged into it, its index only (the first part's script and WebAssembly serve all)."""
+    if primary:
+        return files
+    return [(path, data) for path, data in files
+            if path not in ("pagefind.js", "pagefind-worker.js") and not path.startswith("wasm.")]
+
+
 class Indexing:
-    """One run of Pagefind's own program (found as its Python package finds it) over
-    the pages made for it: each page is given with :meth:`add` as it is made, the run
-    begins with :meth:`start` and is collected with :meth:`bundle`, so that the build
-    goes on with its other files meanwhile (Pagefind is a separate program using its
-    own threads).  Its Python service would answer each request only after a 0.1 s
-    pause and need a thread of its own beside a caller's event loop."""
+    """Pagefind's own program (found as its Python package finds it) run over the pages
+    made for it, one run per part of the index (``SearchPage.shard``): each page is
+    given with :meth:`add` as it is made; :meth:`start` runs Pagefind over the parts not
+    known already, one after another in a thread of its own, so that the build goes on
+    with its other files meanwhile; :meth:`bundles` collects them.  (Pagefind's Python
+    service would answer each request only after a 0.1 s pause and need a thread of its
+    own beside a caller's event loop.)"""
 
     def __init__(self, language: str, where: Location):
         self.language = language
@@ -53,20 +66,31 @@ class Indexing:
         self._scratch: Scratch | None = Scratch("edition-search-")  # pages/ for Pagefind, bundle/ from it
         self._fallback = FallbackIndex()
         self._rows = Spool()  # each page's row of the fallback index, in order
+        self._digests: dict[str, "hashlib._Hash"] = {}  # part → digest of its pages
+        self._known: dict[str, list[tuple[str, bytes]]] = {}
         self._run: subprocess.Popen | None = None
+        self._failed: str | None = None
+        self._stopping = False
         self._watch: threading.Thread | None = None
         self._started = 0.0
         self.pages = 0  # added so far
-        self.seconds = 0.0  # from start to the end of Pagefind's run
+        self.seconds = 0.0  # from start to the end of Pagefind's last run
 
     def add(self, page: SearchPage) -> None:
         """A page to index (and its row of the fallback index), kept on disk until the run."""
-        self._scratch.write(f"pages/{page.path}", page_html(page).encode("utf-8"))
+        data = page_html(page).encode("utf-8")
+        self._scratch.write(f"pages/{page.shard}/{page.path}", data)
+        digest = self._digests.setdefault(page.shard, hashlib.sha256(self.language.encode()))
+        digest.update(page.path.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
         self._rows.add(str(self.pages), self._fallback.row(page))
         self.pages += 1
 
-    def start(self) -> "Indexing":
-        """Run Pagefind over every page added."""
+    def shards(self) -> list[tuple[str, str]]:
+        """(part, digest of its pages) of every part, in order: the first is the primary."""
+        return [(shard, self._digests[shard].hexdigest()) for shard in sorted(self._digests)]
+
+    def start(self, known: dict[str, list[tuple[str, bytes]]]) -> "Indexing":
+        """Run Pagefind over every part not ``known`` (a previous build's bundle of the same pages)."""
         try:
             from pagefind.service import get_executable
         except ImportError:
@@ -75,19 +99,32 @@ class Indexing:
         if program is None:
             raise EditionError(self.where, "the search index needs Pagefind: pip install 'pagefind[bin]'"
                                            " (or set search = false in [edition])")
+        self._known = dict(known)
+        missing = [shard for shard, _ in self.shards() if shard not in self._known]
         self._started = time.perf_counter()
-        tmp = self._scratch.folder
-        (tmp / "pages").mkdir(exist_ok=True)
-        try:
-            self._run = subprocess.Popen(
-                [str(program), "--site", str(tmp / "pages"), "--output-path", str(tmp / "bundle"),
-                 "--force-language", self.language, "--silent"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp)
-        except OSError as exc:
-            raise EditionError(self.where, f"Pagefind could not build the search index: {exc}") from None
-        self._watch = threading.Thread(target=self._wait, daemon=True)
+        self._watch = threading.Thread(target=self._index, args=(str(program), missing), daemon=True)
         self._watch.start()
         return self
+
+    def _index(self, program: str, shards: list[str]) -> None:
+        tmp = self._scratch.folder
+        for shard in shards:
+            if self._stopping:
+                return
+            try:
+                self._run = subprocess.Popen(
+                    [program, "--site", str(tmp / "pages" / shard), "--output-path", str(tmp / "bundle" / shard),
+                     "--force-language", self.language, "--silent"],
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp)
+            except OSError as exc:
+                self._failed = str(exc)
+                return
+            out, err = self._run.communicate()
+            if self._run.returncode != 0:
+                said = ((err or "").strip() or (out or "").strip()).splitlines()
+                self._failed = said[-1] if said else f"it stopped with exit status {self._run.returncode}"
+                return
+        self.seconds = time.perf_counter() - self._started
 
     def fallback_script(self) -> Streamed:
         """``search/fallback.js``, written from the rows of the pages added (the rows stay
@@ -96,26 +133,30 @@ class Indexing:
             self._fallback.write((self._rows.get(key) for key in self._rows.keys()), handle)
         return Streamed(produce)
 
-    def _wait(self) -> None:
-        self._said = self._run.communicate()
-        self.seconds = time.perf_counter() - self._started
-
-    def bundle(self) -> list[tuple[str, bytes]]:
-        """(path inside the bundle, bytes) of every file Pagefind wrote, made byte-stable."""
+    def bundles(self) -> list[tuple[str, list[tuple[str, bytes]]]]:
+        """(part, [(path inside its bundle, bytes)]) of every part, in order, each made
+        byte-stable (see :func:`published` for what the site carries of each)."""
         self._watch.join()
-        out = self._scratch.folder / "bundle"
-        if self._run.returncode != 0:
-            said = ((self._said[1] or "").strip() or (self._said[0] or "").strip()).splitlines()
-            reason = said[-1] if said else f"it stopped with exit status {self._run.returncode}"
-            raise EditionError(self.where, f"Pagefind could not build the search index: {reason}")
-        return pagefind_stable.stabilise([(p.relative_to(out).as_posix(), p.read_bytes())
-                                          for p in sorted(out.rglob("*")) if p.is_file() and p.name not in LEFT_OUT])
+        if self._failed is not None:
+            raise EditionError(self.where, f"Pagefind could not build the search index: {self._failed}")
+        out = []
+        for k, (shard, _) in enumerate(self.shards()):
+            files = self._known.get(shard)
+            if files is None:
+                folder = self._scratch.folder / "bundle" / shard
+                files = pagefind_stable.stabilise([(p.relative_to(folder).as_posix(), p.read_bytes())
+                                                   for p in sorted(folder.rglob("*"))
+                                                   if p.is_file() and p.name not in LEFT_OUT])
+            out.append((shard, files))
+        return out
 
     def close(self) -> None:
         """Stop Pagefind if it still runs (the build failed meanwhile) and remove its folder
         and the rows: once the site writer has made every file (or abandoned them)."""
+        self._stopping = True
         if self._run is not None and self._run.poll() is None:
             self._run.kill()
+        if self._watch is not None:
             self._watch.join()
         if self._scratch is not None:
             self._rows.close()

@@ -144,21 +144,20 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
             published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, workers, progress)
             # checked once every document is rendered (the rendered ones are kept even if this fails)
             anchors.check(published, previous, dict(edition.aliases), edition.config_path)
-            if indexing is not None:  # Pagefind indexes while the other files are made
-                for page in site_pages.register_search_pages():
-                    indexing.add(page)
-                if progress and len(entries) >= 100:
-                    progress(f"indexing {indexing.pages} pages for the search")
-                indexing.start()
+            search_keys = _start_search(site_pages, indexing, kept, used, progress) if indexing else {}
+            if indexing is not None:
                 writer.write(urls.SEARCH_FALLBACK, indexing.fallback_script(), edition.config_path)
-            for path, data, source in site_pages.files(writer.read):
+            for path, data, source in site_pages.files(writer.read, list(search_keys)):
                 writer.write(path, data, source)
             writer.write("anchors.json", anchors.manifest(manifest), edition.config_path)
             for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
                 writer.write(path, data, source)
             if indexing is not None:
-                for path, data in indexing.bundle():
-                    writer.write(f"{urls.SEARCH_BUNDLE}/{path}", data, "pagefind")
+                shards = list(search_keys)
+                for k, (shard, files) in enumerate(indexing.bundles()):
+                    kept.put(search_keys[shard], files)
+                    for path, data in pagefind_index.published(files, primary=k == 0):
+                        writer.write(f"{urls.search_bundle(shards, k)}/{path}", data, "pagefind")
             writer.commit()
         except BaseException:
             writer.abandon()
@@ -171,6 +170,23 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
                        tuple(warnings + site_pages.warnings), time.perf_counter() - started,
                        indexing.seconds if indexing else 0.0, kept.hits, kept.misses)
+
+
+def _start_search(site_pages: render.Site, indexing: pagefind_index.Indexing, kept: buildcache.BuildCache,
+                  used: set[str], progress) -> dict[str, str]:
+    """The registers' search pages added, and Pagefind started (it indexes while the other
+    files are made) over the parts of the index whose pages are not as a previous build
+    indexed them; the cache key of each part returned, in order."""
+    for page in site_pages.register_search_pages():
+        indexing.add(page)
+    keys = {shard: kept.search_key(digest) for shard, digest in indexing.shards()}
+    used.update(keys.values())
+    known = {shard: kept.reuse(key) for shard, key in keys.items()}
+    known = {shard: files for shard, files in known.items() if files is not None}
+    if progress and len(site_pages.entries) >= 100:
+        progress(f"indexing {indexing.pages} pages for the search ({len(keys) - len(known)} of {len(keys)} parts anew)")
+    indexing.start(known)
+    return keys
 
 
 def _document_keys(kept: buildcache.BuildCache, site_key: str, entries: list[render.Entry]) -> list[str]:

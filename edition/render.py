@@ -104,9 +104,10 @@ class Site:
 
     # -- the files ---------------------------------------------------------
 
-    def files(self, read):
+    def files(self, read, search_shards: list[str] = ()):
         """Every file but the documents' own (see :meth:`document_output`, whose results
-        :meth:`add` must have been given first).  ``read`` gives back a written file's bytes."""
+        :meth:`add` must have been given first).  ``read`` gives back a written file's bytes;
+        ``search_shards`` are the parts of the search index, in order."""
         made = {}  # the downloads first: they are made while the other pages are
         for path, data, source in self._downloads(read):
             yield path, data, source
@@ -114,7 +115,7 @@ class Site:
         yield from self._dts()
         yield from self._registers()
         if self.edition.search:
-            yield from self._search()
+            yield from self._search(list(search_shards))
         for page in self.pages:
             if page.name != "index":
                 yield urls.prose_page(page.name), self._prose(page), page.source
@@ -234,7 +235,8 @@ class Site:
             aliases=self._aliases,
         )
         found = registers_mod.occurrences(doc, numbers)
-        page = search.document_page(doc, entry.page, numbers, ctx.registers, found) if self.edition.search else None
+        page = (search.document_page(doc, entry.page, numbers, ctx.registers, found, search.document_shard(vol.id, doc.n))
+                if self.edition.search else None)
         previous = self.entries[k - 1] if k > 0 else None
         following = self.entries[k + 1] if k + 1 < len(self.entries) else None
         out.append((entry.page, self._reading(entry, doc, ctx, previous, following, item, found)))
@@ -348,15 +350,16 @@ class Site:
         for vol_id, regs in self.registers.items():
             vol = self.edition.volume_by_id(vol_id)
             out.extend(search.register_pages(f"{vol.subseries}, Volume {vol.number}", regs,
-                                             self._register_pages(vol_id), REGISTER_TITLES))
+                                             self._register_pages(vol_id), REGISTER_TITLES, search.register_shard(vol_id)))
         return out
 
-    def _search(self):
-        """The search page (its fallback index and Pagefind's bundle come from ``pagefind_index``)."""
+    def _search(self, shards: list[str]):
+        """The search page (its fallback index and Pagefind's bundles come from ``pagefind_index``)."""
         page = urls.SEARCH
         context = self._common(page, "Search", f"Search the documents, notes, annotations and registers of {self.edition.title}")
+        merge = [urls.href(page, urls.search_bundle(shards, k)) + "/" for k in range(1, len(shards))]
         yield page, self._render(
-            "search.html", bundle=urls.href(page, f"{urls.SEARCH_BUNDLE}/pagefind.js"),
+            "search.html", bundle=urls.href(page, f"{urls.SEARCH_BUNDLE}/pagefind.js"), merge=merge,
             fallback=urls.href(page, urls.SEARCH_FALLBACK), filter_labels=search.FILTER_LABELS,
             csp_extra=["'wasm-unsafe-eval'"], **context), self.edition.config_path
 

@@ -47,9 +47,27 @@ class SearchPage:
     title: str  # "Document 156: Memorandum From …"
     filters: tuple[tuple[str, tuple[str, ...]], ...]  # (filter, values)
     sections: tuple[Section, ...]
+    shard: str = ""  # the part of the index it is in (see document_shard)
 
     def filter_dict(self) -> dict[str, list[str]]:
         return {name: list(values) for name, values in self.filters if values}
+
+
+# The index is made in parts of at most this many documents, each by its own run of
+# Pagefind and merged in the browser: a run's memory stays that of one part, and a
+# rebuild after one document changed indexes only its part again.  A document's part
+# follows from its volume and number, so inserting a document moves no other.
+SHARD_DOCUMENTS = 100
+
+
+def document_shard(volume_id: str, n: str) -> str:
+    """``frus1981-88v03-001`` for documents 100–199 of that volume."""
+    digits = re.match(r"\d+", n)
+    return f"{volume_id}-{int(digits.group(0)) // SHARD_DOCUMENTS:03d}" if digits else f"{volume_id}-other"
+
+
+def register_shard(volume_id: str) -> str:
+    return f"{volume_id}-registers"
 
 
 _TYPE_END = re.compile(r"\s+(?:From|Prepared|of|to|by|Between|for|on|Sent)\b")
@@ -88,7 +106,7 @@ def _words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def document_page(doc: Document, page: str, numbers: dict[str, int], regs, found) -> SearchPage:
+def document_page(doc: Document, page: str, numbers: dict[str, int], regs, found, shard: str = "") -> SearchPage:
     """A document for the search: its head (with subject and dateline), every numbered
     paragraph, every footnote (the source note too) and every annotation."""
     title = docinfo.document_title(doc)
@@ -110,7 +128,7 @@ def document_page(doc: Document, page: str, numbers: dict[str, int], regs, found
         words = " ".join(plain(b.content) for b in ann.blocks if isinstance(b, Para))
         sections.append(Section(ann.xml_id, f"editorial annotation {ann.n}", _words(f"{ann.quote} {words}")))
     return SearchPage(page, f"Document {doc.n}: {title}", document_filters(doc, regs, found),
-                      tuple(s for s in sections if s.content))
+                      tuple(s for s in sections if s.content), shard)
 
 
 def _note_words(note: Note) -> str:
@@ -118,7 +136,7 @@ def _note_words(note: Note) -> str:
 
 
 def register_pages(vol_title: str, regs: registers_mod.Registers, pages: dict[str, str],
-                   titles: dict[str, str]) -> list[SearchPage]:
+                   titles: dict[str, str], shard: str = "") -> list[SearchPage]:
     """A register page for the search: one section per entry."""
     out = []
     for kind, page in pages.items():
@@ -126,7 +144,8 @@ def register_pages(vol_title: str, regs: registers_mod.Registers, pages: dict[st
         for entry in regs.of_kind(kind):
             words = " ".join(w for w in (entry.display, entry.name, entry.dates, entry.description) if w)
             sections.append(Section(entry.id, entry.display, _words(words)))
-        out.append(SearchPage(page, f"{titles[kind]}: {vol_title}", (("type", (REGISTER_TYPE,)),), tuple(sections)))
+        out.append(SearchPage(page, f"{titles[kind]}: {vol_title}", (("type", (REGISTER_TYPE,)),), tuple(sections),
+                              shard))
     return out
 
 

@@ -57,6 +57,13 @@ SEARCH_BUNDLE = "pagefind"  # Pagefind's own folder: its script, WebAssembly and
 SEARCH_FALLBACK = "search/fallback.js"
 
 
+def search_bundle(shards: list[str], k: int) -> str:
+    """The folder of the k-th part of the search index: the first part is Pagefind's own
+    bundle (its script, WebAssembly and index); the others, merged into it by the search
+    page, keep their index only, beneath it."""
+    return SEARCH_BUNDLE if k == 0 else f"{SEARCH_BUNDLE}/shards/{shards[k]}"
+
+
 def source_view(volume: str, doc_id: str) -> str:
     return f"{volume}/{doc_id}-source.html"
 

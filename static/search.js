@@ -36,6 +36,12 @@
     return import(url).then(function (pf) {
       // URLs relative to the site's root, as the records keep them (the search page stands there)
       return pf.options({ excerptLength: 30, baseUrl: "/" }).then(function () {
+        // the other parts of the index (one per hundred documents, one per volume's registers)
+        var parts = (form.getAttribute("data-merge") || "").split(" ").filter(Boolean);
+        return Promise.all(parts.map(function (part) {
+          return pf.mergeIndex(new URL(part, document.baseURI).href, { baseUrl: "/" });
+        }));
+      }).then(function () {
         return pf.filters().then(function (all) {
           return {
             name: "pagefind",

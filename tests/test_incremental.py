@@ -79,7 +79,8 @@ def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     cache = tmp_path / ".site-cache"
     entries = sorted(cache.iterdir())
-    assert len(entries) == 10
+    steps = [e for e in entries if not e.name.startswith("search-")]
+    assert len(steps) == 10 and len(entries) == 12  # and the index's two parts: documents, registers
     for entry in entries:
         entry.write_bytes(b"not a pickle")
     report = _build(seeds, tmp_path / "site")
@@ -91,7 +92,8 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     (seeds / "d5.txt").unlink()
     _build(seeds, tmp_path / "site")
-    assert len(list((tmp_path / ".site-cache").iterdir())) == 8
+    assert len([e for e in (tmp_path / ".site-cache").iterdir() if not e.name.startswith("search-")]) == 8
+    assert len([e for e in (tmp_path / ".site-cache").iterdir() if e.name.startswith("search-")]) == 2
 
 
 def test_a_new_program_reuses_nothing(seeds, tmp_path, monkeypatch):
@@ -129,3 +131,29 @@ def test_the_search_bundle_is_stable_and_its_filters_sorted(site):
         assert [v[0] for v in values] == sorted(v[0] for v in values), name
     assert gzip.decompress((site / "pagefind" / "filter" / next((site / "pagefind" / "filter").iterdir()).name)
                            .read_bytes()).startswith(pagefind_stable.MAGIC)
+
+
+def test_after_one_document_changed_only_its_part_of_the_search_index_is_indexed_again(tmp_path, monkeypatch):
+    from pagefind.service import get_executable
+
+    seeds = renumbered_seeds(tmp_path / "seeds", 3)
+    text = (seeds / "d3.txt").read_text(encoding="utf-8")
+    (seeds / "d150.txt").write_text(text.replace("3. Memorandum", "150. Memorandum", 1), encoding="utf-8")
+    runs = tmp_path / "runs.log"
+    wrapper = tmp_path / "pagefind"  # Pagefind itself, noting which part it was run over
+    wrapper.write_text(f'#!/bin/sh\necho "$2" >> {runs}\nexec {get_executable()} "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+    _build(seeds, tmp_path / "site")
+    parts = sorted(Path(line).name for line in runs.read_text(encoding="utf-8").split())
+    assert parts == ["frus1981-88v03-000", "frus1981-88v03-001", "frus1981-88v03-registers"]
+    assert (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()  # the first part's, and the others beneath
+    merged = sorted(p.name for p in (tmp_path / "site" / "pagefind" / "shards").iterdir())
+    assert merged == ["frus1981-88v03-001", "frus1981-88v03-registers"]
+    assert not (tmp_path / "site" / "pagefind" / "shards" / "frus1981-88v03-001" / "pagefind.js").exists()
+    runs.unlink()
+    d150 = seeds / "d150.txt"
+    d150.write_text(d150.read_text(encoding="utf-8").replace(" the ", " the very ", 1), encoding="utf-8")
+    _build(seeds, tmp_path / "site")
+    assert [Path(line).name for line in runs.read_text(encoding="utf-8").split()] == ["frus1981-88v03-001"]
+    _assert_as_a_full_build(seeds, tmp_path)

@@ -153,8 +153,8 @@ def test_a_failing_pagefind_is_an_error_and_the_site_stays(tmp_path, monkeypatch
     broken.write_text("#!/bin/sh\necho 'Error: the index could not be written' >&2\nexit 3\n", encoding="utf-8")
     broken.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))  # where Pagefind's package looks first
-    with pytest.raises(EditionError) as caught:
-        pipeline.build_edition(edition, tmp_path / "site")
+    with pytest.raises(EditionError) as caught:  # anew: with the cache, the same pages' index is reused
+        pipeline.build_edition(edition, tmp_path / "site", cache=False)
     assert str(caught.value) == (f"{seeds / 'edition.toml'}:1:1: error: Pagefind could not build the search index:"
                                  " Error: the index could not be written")
     assert {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()} == before
@@ -165,3 +165,10 @@ def test_a_bundle_not_as_expected_is_left_as_pagefind_wrote_it():
 
     odd = [("pagefind-entry.json", b'{"languages": {"en": {"hash": "en_1"}}}'), ("pagefind.en_1.pf_meta", b"not gzip")]
     assert pagefind_stable.stabilise(odd) == odd
+
+
+@pytest.mark.parametrize("n, part", [("156", "frus1981-88v03-001"), ("99", "frus1981-88v03-000"),
+                                     ("1000", "frus1981-88v03-010"), ("12a", "frus1981-88v03-000"),
+                                     ("A", "frus1981-88v03-other")])
+def test_a_documents_part_of_the_index_follows_from_its_number(n, part):
+    assert search.document_shard("frus1981-88v03", n) == part
