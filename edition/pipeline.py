@@ -141,13 +141,17 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
         writer = SiteWriter(site)
         indexing = pagefind_index.Indexing("en", Location(edition.config_path)) if edition.search else None
         try:
+            made = {}  # the zip and corpora, made in threads of their own as the documents' files come
+            for path, data, source in site_pages.downloads(writer.read):
+                writer.write(path, data, source)
+                made[path] = data
             published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, workers, progress)
             # checked once every document is rendered (the rendered ones are kept even if this fails)
             anchors.check(published, previous, dict(edition.aliases), edition.config_path)
             search_keys = _start_search(site_pages, indexing, kept, used, progress) if indexing else {}
             if indexing is not None:
                 writer.write(urls.SEARCH_FALLBACK, indexing.fallback_script(), edition.config_path)
-            for path, data, source in site_pages.files(writer.read, list(search_keys)):
+            for path, data, source in site_pages.files(made, list(search_keys)):
                 writer.write(path, data, source)
             writer.write("anchors.json", anchors.manifest(manifest), edition.config_path)
             for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):

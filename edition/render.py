@@ -104,14 +104,10 @@ class Site:
 
     # -- the files ---------------------------------------------------------
 
-    def files(self, read, search_shards: list[str] = ()):
+    def files(self, made: dict, search_shards: list[str] = ()):
         """Every file but the documents' own (see :meth:`document_output`, whose results
-        :meth:`add` must have been given first).  ``read`` gives back a written file's bytes;
-        ``search_shards`` are the parts of the search index, in order."""
-        made = {}  # the downloads first: they are made while the other pages are
-        for path, data, source in self._downloads(read):
-            yield path, data, source
-            made[path] = data
+        :meth:`add` must have been given first) and the :meth:`downloads` (``made``: path →
+        the download being made); ``search_shards`` are the parts of the search index."""
         yield from self._dts()
         yield from self._registers()
         if self.edition.search:
@@ -143,7 +139,9 @@ class Site:
             for path, data in dts.files(self.edition, [(e.volume, e.outline) for e in self.entries]):
                 yield path, data, self.edition.config_path
 
-    def _downloads(self, read):
+    def downloads(self, read):
+        """The edition's zip and each volume's corpus, each made (once it is written) from the
+        documents' files as ``read`` gives them back, which may wait until they are written."""
         by_volume: dict[str, list] = {}
         members = []
         for e in self.entries:

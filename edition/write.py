@@ -144,6 +144,9 @@ class SiteWriter:
         os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a site is for reading
         self.written: dict[str, str] = {}  # relative path → what produced it
         self._making: list[tuple[threading.Thread, list]] = []  # the Streamed files being made
+        self._present: set[str] = set()  # the files whose bytes are written
+        self._change = threading.Condition()
+        self._closing = False  # no more files will come
 
     def write(self, relative: str, data, source: str) -> None:
         """Stage ``data``: bytes, or a :class:`Streamed` file, made in a thread of its own
@@ -162,6 +165,9 @@ class SiteWriter:
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, bytes):
             target.write_bytes(data)
+            with self._change:
+                self._present.add(key)
+                self._change.notify_all()
             return
         failed: list[BaseException] = []
 
@@ -177,7 +183,11 @@ class SiteWriter:
         self._making.append((thread, failed))
 
     def _wait(self) -> None:
-        """Wait for the files being made; raise the first thing that went wrong in one."""
+        """Wait for the files being made (no other file comes now); raise the first thing
+        that went wrong in one."""
+        with self._change:
+            self._closing = True
+            self._change.notify_all()
         making, self._making = self._making, []
         for thread, _ in making:
             thread.join()
@@ -186,8 +196,12 @@ class SiteWriter:
                 raise failed[0]
 
     def read(self, relative: str) -> bytes:
-        """A file this build has written (the zip and the corpus are made from them)."""
-        if relative not in self.written:
+        """A file of this build, once it is written: the zip and the corpus are made from
+        the documents' files, in threads of their own, while the documents are written."""
+        with self._change:
+            while relative not in self._present and not self._closing:
+                self._change.wait()
+        if relative not in self._present:
             raise KeyError(relative)  # a bug: only this build's own files are read back
         return (self.staging / relative).read_bytes()
 

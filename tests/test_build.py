@@ -131,6 +131,20 @@ def test_a_file_made_in_its_own_thread_that_fails_fails_the_commit_and_keeps_the
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]
 
 
+def test_a_file_made_from_others_waits_for_them_and_a_failed_build_releases_it(tmp_path):
+    writer = SiteWriter(tmp_path / "_site")
+    writer.write("all.txt", Streamed(lambda handle: handle.write(writer.read("a.txt") + writer.read("b.txt"))), "x")
+    writer.write("b.txt", b"B", "x")  # written after the file made from it began
+    writer.write("a.txt", b"A", "x")
+    writer.commit()
+    assert (tmp_path / "_site" / "all.txt").read_bytes() == b"AB"
+
+    writer = SiteWriter(tmp_path / "_site")
+    writer.write("all.txt", Streamed(lambda handle: handle.write(writer.read("never.txt"))), "x")
+    writer.abandon()  # the build failed before never.txt: the file being made gives up, nothing hangs
+    assert (tmp_path / "_site" / "all.txt").read_bytes() == b"AB"
+
+
 def test_a_shelf_keeps_objects_as_they_were():
     with Shelf() as shelf:
         shelf.put("d1", {"n": "1", "blocks": ("a", "b")})
