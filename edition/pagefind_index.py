@@ -66,6 +66,8 @@ class Indexing:
         self._scratch: Scratch | None = Scratch("edition-search-")  # pages/ for Pagefind, bundle/ from it
         self._fallback = FallbackIndex()
         self._rows = Spool()  # each page's row of the fallback index, in order
+        self._pages = Spool()  # each page as Pagefind is to read it, until its part is known to need it
+        self._paths: dict[str, list[tuple[str, str]]] = {}  # part → (spool key, page path)
         self._digests: dict[str, "hashlib._Hash"] = {}  # part → digest of its pages
         self._known: dict[str, list[tuple[str, bytes]]] = {}
         self._run: subprocess.Popen | None = None
@@ -77,9 +79,10 @@ class Indexing:
         self.seconds = 0.0  # from start to the end of Pagefind's last run
 
     def add(self, page: SearchPage) -> None:
-        """A page to index (and its row of the fallback index), kept on disk until the run."""
+        """A page to index (and its row of the fallback index), kept on disk until :meth:`start`."""
         data = page_html(page).encode("utf-8")
-        self._scratch.write(f"pages/{page.shard}/{page.path}", data)
+        self._pages.add(str(self.pages), data)
+        self._paths.setdefault(page.shard, []).append((str(self.pages), page.path))
         digest = self._digests.setdefault(page.shard, hashlib.sha256(self.language.encode()))
         digest.update(page.path.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
         self._rows.add(str(self.pages), self._fallback.row(page))
@@ -101,6 +104,10 @@ class Indexing:
                                            " (or set search = false in [edition])")
         self._known = dict(known)
         missing = [shard for shard, _ in self.shards() if shard not in self._known]
+        for shard in missing:  # the pages of the parts to index, where Pagefind reads them
+            for key, path in self._paths[shard]:
+                self._scratch.write(f"pages/{shard}/{path}", self._pages.get(key))
+        self._pages.close()
         self._started = time.perf_counter()
         self._watch = threading.Thread(target=self._index, args=(str(program), missing), daemon=True)
         self._watch.start()
@@ -160,5 +167,6 @@ class Indexing:
             self._watch.join()
         if self._scratch is not None:
             self._rows.close()
+            self._pages.close()
             self._scratch.close()
             self._scratch = None

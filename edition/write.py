@@ -147,6 +147,7 @@ class SiteWriter:
         self._present: set[str] = set()  # the files whose bytes are written
         self._change = threading.Condition()
         self._closing = False  # no more files will come
+        self._folders: set[Path] = set()  # made already
 
     def write(self, relative: str, data, source: str) -> None:
         """Stage ``data``: bytes, or a :class:`Streamed` file, made in a thread of its own
@@ -162,7 +163,9 @@ class SiteWriter:
             )
         self.written[key] = source
         target = self.staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         if isinstance(data, bytes):
             target.write_bytes(data)
             with self._change:
