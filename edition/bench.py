@@ -6,7 +6,8 @@ Each edition is generated from the seed and the example texts: documents are
 renumbered, page numbers shifted, and one footnote and one name varied per
 document, so no two documents are the same.  Every build runs in a fresh
 process (so that peak memory is that build's own: the main process and the
-largest worker).  For each size it prints:
+largest worker), after the previous build's writes have reached the disk (``sync``).
+For each size it prints:
 
 * ``cold``: the first build, nothing kept from before (``search``: the search
   index's own run time, which overlaps the rest of the build);
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -57,6 +59,8 @@ def generate(folder: Path, count: int) -> None:
 
 
 def _build(seeds: Path, out: Path) -> dict:
+    # the previous build's writes reach the disk first, so that no build pays for another's
+    os.sync()
     script = (
         "import json, resource, sys, time\n"
         "from edition import config, pipeline\n"
