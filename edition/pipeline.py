@@ -145,7 +145,8 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
             for path, data, source in site_pages.downloads(writer.read):
                 writer.write(path, data, source)
                 made[path] = data
-            published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, workers, progress)
+            published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, workers, progress,
+                                         checked=previous is not None)
             # checked once every document is rendered (the rendered ones are kept even if this fails)
             anchors.check(published, previous, dict(edition.aliases), edition.config_path)
             search_keys = _start_search(site_pages, indexing, kept, used, progress) if indexing else {}
@@ -203,10 +204,12 @@ def _document_keys(kept: buildcache.BuildCache, site_key: str, entries: list[ren
 
 
 def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildcache.BuildCache, used: set[str],
-                     writer: SiteWriter, manifest: Spool, indexing, workers: int | None, progress) -> list:
+                     writer: SiteWriter, manifest: Spool, indexing, workers: int | None, progress,
+                     checked: bool) -> list:
     """Each document's pages rendered (or taken from the cache) and written as they come,
     its anchors' rows spooled for anchors.json, its search page handed to Pagefind's
-    folder; the anchors of every document and register returned, for their check."""
+    folder; the anchors of every document and register returned for their check against
+    the previous release, when there is one to be ``checked`` (otherwise none are kept)."""
     entries = site_pages.entries
     published: list[anchors.Citable] = []
     outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
@@ -215,7 +218,8 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
         kept.put(key, output)
         used.add(key)
         site_pages.add(k - 1, output)
-        published.extend(output.anchors)
+        if checked:
+            published.extend(output.anchors)
         manifest.add(entries[k - 1].page, output.manifest)
         for path, data in output.files:
             writer.write(path, data, entries[k - 1].source)
@@ -226,7 +230,7 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
     register_anchors = site_pages.register_anchors()
     for page in sorted({a.page for a in register_anchors}):
         manifest.add(page, anchors.manifest_rows([a for a in register_anchors if a.page == page]))
-    return published + register_anchors
+    return published + register_anchors if checked else []
 
 
 def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCache, used: set[str],
