@@ -347,8 +347,10 @@ class Site:
         out = []
         for vol_id, regs in self.registers.items():
             vol = self.edition.volume_by_id(vol_id)
+            numbers = [e.outline.n for e in self.entries if e.volume.id == vol_id]
             out.extend(search.register_pages(f"{vol.subseries}, Volume {vol.number}", regs,
-                                             self._register_pages(vol_id), REGISTER_TITLES, search.register_shard(vol_id)))
+                                             self._register_pages(vol_id), REGISTER_TITLES,
+                                             search.register_shard(vol_id, numbers)))
         return out
 
     def _search(self, shards: list[str]):

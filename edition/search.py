@@ -53,7 +53,7 @@ class SearchPage:
         return {name: list(values) for name, values in self.filters if values}
 
 
-# The index is made in parts of at most this many documents, each by its own run of
+# The index is made in parts of at most this many documents (and the registers), each by its own run of
 # Pagefind and merged in the browser: a run's memory stays that of one part, and a
 # rebuild after one document changed indexes only its part again.  A document's part
 # follows from its volume and number, so inserting a document moves no other.
@@ -66,8 +66,11 @@ def document_shard(volume_id: str, n: str) -> str:
     return f"{volume_id}-{int(digits.group(0)) // SHARD_DOCUMENTS:03d}" if digits else f"{volume_id}-other"
 
 
-def register_shard(volume_id: str) -> str:
-    return f"{volume_id}-registers"
+def register_shard(volume_id: str, numbers: list[str]) -> str:
+    """A volume's registers are in the part of its first documents (``numbers``, in
+    order): ranked there among a hundred documents' words, not alone (a part of one
+    register page would rank its entries above every document)."""
+    return document_shard(volume_id, numbers[0]) if numbers else f"{volume_id}-registers"
 
 
 _TYPE_END = re.compile(r"\s+(?:From|Prepared|of|to|by|Between|for|on|Sent)\b")

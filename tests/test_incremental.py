@@ -80,7 +80,7 @@ def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
     cache = tmp_path / ".site-cache"
     entries = sorted(cache.iterdir())
     steps = [e for e in entries if not e.name.startswith("search-")]
-    assert len(steps) == 10 and len(entries) == 12  # and the index's two parts: documents, registers
+    assert len(steps) == 10 and len(entries) == 11  # and the index's one part
     for entry in entries:
         entry.write_bytes(b"not a pickle")
     report = _build(seeds, tmp_path / "site")
@@ -93,7 +93,7 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds, tmp_path):
     (seeds / "d5.txt").unlink()
     _build(seeds, tmp_path / "site")
     assert len([e for e in (tmp_path / ".site-cache").iterdir() if not e.name.startswith("search-")]) == 8
-    assert len([e for e in (tmp_path / ".site-cache").iterdir() if e.name.startswith("search-")]) == 2
+    assert len([e for e in (tmp_path / ".site-cache").iterdir() if e.name.startswith("search-")]) == 1
 
 
 def test_a_new_program_reuses_nothing(seeds, tmp_path, monkeypatch):
@@ -146,10 +146,10 @@ def test_after_one_document_changed_only_its_part_of_the_search_index_is_indexed
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
     _build(seeds, tmp_path / "site")
     parts = sorted(Path(line).name for line in runs.read_text(encoding="utf-8").split())
-    assert parts == ["frus1981-88v03-000", "frus1981-88v03-001", "frus1981-88v03-registers"]
+    assert parts == ["frus1981-88v03-000", "frus1981-88v03-001"]  # the registers are in the first
     assert (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()  # the first part's, and the others beneath
     merged = sorted(p.name for p in (tmp_path / "site" / "pagefind" / "shards").iterdir())
-    assert merged == ["frus1981-88v03-001", "frus1981-88v03-registers"]
+    assert merged == ["frus1981-88v03-001"]
     assert not (tmp_path / "site" / "pagefind" / "shards" / "frus1981-88v03-001" / "pagefind.js").exists()
     runs.unlink()
     d150 = seeds / "d150.txt"
