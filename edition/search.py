@@ -68,8 +68,8 @@ def document_shard(volume_id: str, n: str) -> str:
 
 def register_shard(volume_id: str, numbers: list[str]) -> str:
     """A volume's registers are in the part of its first documents (``numbers``, in
-    order): ranked there among a hundred documents' words, not alone (a part of one
-    register page would rank its entries above every document)."""
+    order): ranked by the word statistics of a hundred documents, not of the registers
+    alone, and no part of their own to load."""
     return document_shard(volume_id, numbers[0]) if numbers else f"{volume_id}-registers"
 
 
