@@ -4,7 +4,11 @@ Every output is written atomically (a temporary file beside the target, then
 ``os.replace``), and a :class:`SiteWriter` fills a fresh folder beside the
 site that replaces the old site only when the whole build has succeeded; a
 failed build leaves the previous site exactly as it was.  Writing one path
-twice in a build is a bug in the inputs or the program, and is refused.
+twice in a build is a bug in the inputs or the program, and is refused.  A
+file whose bytes the previous site has already, at the same path, is linked to
+it rather than written again: nothing here ever writes into an existing file,
+so the two sites can share it, and a rebuild after a small change writes only
+what changed.
 
 What a build keeps on disk while it runs, so as not to hold it in memory, is
 here too: a :class:`Spool` of byte chunks, a :class:`Shelf` of documents, a
@@ -16,6 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -167,7 +172,8 @@ class SiteWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
         if isinstance(data, bytes):
-            target.write_bytes(data)
+            if not self._link_unchanged(rel, target, data):
+                target.write_bytes(data)
             with self._change:
                 self._present.add(key)
                 self._change.notify_all()
@@ -184,6 +190,19 @@ class SiteWriter:
         thread = threading.Thread(target=make, name=f"write {key}", daemon=True)
         thread.start()
         self._making.append((thread, failed))
+
+    def _link_unchanged(self, rel: Path, target: Path, data: bytes) -> bool:
+        """Link ``target`` to the previous site's file at the same path if it holds these
+        very bytes (a plain file, compared whole: a file changed by hand is written anew)."""
+        old = self.site / rel
+        try:
+            st = os.lstat(old)
+            if not stat.S_ISREG(st.st_mode) or st.st_size != len(data) or old.read_bytes() != data:
+                return False
+            os.link(old, target)
+        except OSError:  # no such file, or a file system without links: written instead
+            return False
+        return True
 
     def _wait(self) -> None:
         """Wait for the files being made (no other file comes now); raise the first thing

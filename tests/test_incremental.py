@@ -54,6 +54,23 @@ def test_after_one_change_only_that_document_is_redone_and_the_site_is_the_full_
     assert "always prefers to negotiate" in (tmp_path / "site" / "frus1981-88v03" / "d3.html").read_text(encoding="utf-8")
 
 
+def test_a_rebuild_links_the_files_it_would_write_unchanged_and_writes_the_others(seeds, tmp_path):
+    site = tmp_path / "site"
+    _build(seeds, site)
+    inode = {rel: (site / rel).stat().st_ino for rel in _whole(site)}
+    (site / "about.html").write_text("changed by hand", encoding="utf-8")
+    d3 = seeds / "d3.txt"
+    d3.write_text(d3.read_text(encoding="utf-8").replace("Moscow always likes", "Moscow always prefers", 1),
+                  encoding="utf-8")
+    _build(seeds, site)
+    _assert_as_a_full_build(seeds, tmp_path)
+    shared = {rel for rel in _whole(site) if inode.get(rel) == (site / rel).stat().st_ino}
+    assert "frus1981-88v03/d1.html" in shared and "frus1981-88v03/d5-source.html" in shared
+    assert "frus1981-88v03/d3.html" not in shared and "frus1981-88v03/d3.xml" not in shared
+    assert "about.html" not in shared  # the hand-made change is replaced by the build's bytes, in a file of its own
+    assert "static/pygments.css" in shared and "frus1981-88v03/persons.html" in shared
+
+
 def test_a_new_head_redoes_the_neighbours_whose_links_show_it(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     d3 = seeds / "d3.txt"
