@@ -5,6 +5,8 @@ Two kinds of work are kept, each under the digest of everything it depends on:
 * a seed read and encoded (``seed-…``): the seed's bytes, its annotations, the
   registers, the config, and the program itself;
 * a part of the search index (``search-…``), from the pages Pagefind read for it;
+* that the zip of the edition with a given digest was made by this program and
+  zlib (``zip-…``), so that the next build may take its members over;
 * a document rendered (``doc-…``): the document model, its volume, its two
   neighbours (their titles stand in its prev/next links), the ids of the other
   documents of its volume (its cross-references), and everything site-wide that
@@ -23,9 +25,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import pickle
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
+from . import ziparchive
 from .write import CacheStore
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -128,6 +132,11 @@ class BuildCache:
                       for e in (entries[k - 1] if k else None, entries[k + 1] if k + 1 < len(entries) else None) if e]
         return "doc-" + _digest(site_key, entry.digest, entry.volume, entry.source, neighbours,
                                 volume_ids[entry.volume.id], k == 0, k + 1 == len(entries))
+
+    def zip_key(self, zip_digest: str) -> str:
+        """That a zip of this digest was made by this build's program and zlib, at the
+        level it deflates at: its deflated members are what a fresh deflate gives."""
+        return "zip-" + _digest(self._edition_key, zlib.ZLIB_RUNTIME_VERSION, ziparchive.LEVEL, zip_digest)
 
     def search_key(self, pages_digest: str) -> str:
         """A part of the search index: from the pages Pagefind reads for it (and the program,

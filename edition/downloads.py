@@ -9,15 +9,21 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
-from . import docinfo, teiwrite
+from . import docinfo, teiwrite, ziparchive
 from .docinfo import EDITION_EDITOR
 from .model import Document, Edition, Outline, Para, notes, page_breaks, paragraphs, plain
 from .write import Streamed
 
 ZIP = "downloads/edition.zip"
+
+
 def corpus_path(volume_id: str) -> str:
     """One corpus per volume: page ids (``pg_524``) are unique within a volume, not across."""
     return f"downloads/{volume_id}-corpus.xml"
@@ -45,27 +51,58 @@ def document_json(doc: Document, volume_id: str, paragraph_numbers: dict[str, in
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def edition_zip(members: list[tuple[str, str]], read, edition: Edition) -> Streamed:
-    """The zip of ``members`` (name in the zip, site path) read back one at a time with
-    ``read``, and a SHA256SUMS manifest of them, written as it is made."""
-    stamp = tuple(int(x) for x in edition.date.split("-")) + (0, 0, 0)
+@dataclass(frozen=True)
+class PreviousZip:
+    """The previous build's zip (``path``), whose members may be taken over if ``trusted``
+    vouches for its digest (that this zlib made it); ``made`` is told the new zip's digest."""
+    path: Path
+    trusted: Callable[[str], bool]
+    made: Callable[[str], None]
 
-    def info(name: str) -> zipfile.ZipInfo:
-        entry = zipfile.ZipInfo(f"edition/{name}", date_time=stamp)
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o644 << 16
-        return entry
+
+def edition_zip(members: list[tuple[str, str]], read, edition: Edition, previous: PreviousZip | None = None) -> Streamed:
+    """The zip of ``members`` (name in the zip, site path) read back one at a time with
+    ``read``, and a SHA256SUMS manifest of them, written as it is made.  A member that the
+    ``previous`` zip holds unchanged is taken over from it, deflated already."""
+    date = tuple(int(x) for x in edition.date.split("-"))
 
     def produce(handle) -> None:
-        sums = []
-        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        old = ziparchive.Previous.open(previous.path, previous.trusted) if previous else None
+        try:
+            old_sums = _sums(old)
+            sums = []
+            archive = ziparchive.Writer(handle, date)
             for name, path in sorted(members):
                 data = read(path)
-                sums.append(f"{hashlib.sha256(data).hexdigest()}  {name}\n")
-                archive.writestr(info(name), data)
-            archive.writestr(info("SHA256SUMS"), "".join(sums).encode("utf-8"))
+                digest = hashlib.sha256(data).hexdigest()
+                sums.append(f"{digest}  {name}\n")
+                archive.add(f"edition/{name}", data, _taken_over(old, name, data) if old_sums.get(name) == digest else None)
+            archive.add("edition/SHA256SUMS", "".join(sums).encode("utf-8"))
+            archive.close()
+        finally:
+            if old is not None:
+                old.close()
+        if previous is not None:
+            previous.made(archive.digest())
 
     return Streamed(produce)
+
+
+def _sums(old: "ziparchive.Previous | None") -> dict[str, str]:
+    """The previous zip's SHA256SUMS, by name (none if it has none that can be read)."""
+    try:
+        data = old.read("edition/SHA256SUMS") if old is not None else None
+        text = data.decode("utf-8") if data is not None else ""
+    except (OSError, ValueError, zlib.error, zipfile.BadZipFile):
+        return {}
+    return {name: digest for digest, _, name in (line.partition("  ") for line in text.splitlines())}
+
+
+def _taken_over(old: "ziparchive.Previous", name: str, data: bytes) -> bytes | None:
+    try:
+        return old.deflated_if(f"edition/{name}", data)
+    except (OSError, zipfile.BadZipFile):
+        return None  # deflated anew
 
 
 def corpus(volume_title: str, documents: list[tuple[Outline, str]], read, edition: Edition) -> Streamed:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import anchors, annotations, buildcache, docinfo, encode, markings, pagefind_index, prose, registers, render, seeds, tagging, tei, teiwrite, totext
+from . import anchors, annotations, buildcache, docinfo, downloads, encode, markings, pagefind_index, prose, registers, render, seeds, tagging, tei, teiwrite, totext
 from . import parallel, urls
 from .errors import EditionError, Location, warning_text
 from .model import Document, Edition, Volume
@@ -142,7 +142,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
         indexing = pagefind_index.Indexing("en", Location(edition.config_path)) if edition.search else None
         try:
             made = {}  # the zip and corpora, made in threads of their own as the documents' files come
-            for path, data, source in site_pages.downloads(writer.read):
+            for path, data, source in site_pages.downloads(writer.read, _previous_zip(site, kept, used)):
                 writer.write(path, data, source)
                 made[path] = data
             published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, workers, progress,
@@ -175,6 +175,17 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
                        tuple(warnings + site_pages.warnings), time.perf_counter() - started,
                        indexing.seconds if indexing else 0.0, kept.hits, kept.misses)
+
+
+def _previous_zip(site: str | Path, kept: buildcache.BuildCache, used: set[str]) -> downloads.PreviousZip:
+    """The previous site's zip, whose members the new one takes over when a previous build
+    vouches for it; the new zip vouched for in turn."""
+    def made(digest: str) -> None:
+        key = kept.zip_key(digest)
+        kept.put(key, True)
+        used.add(key)
+
+    return downloads.PreviousZip(Path(site) / downloads.ZIP, lambda digest: kept.reuse(kept.zip_key(digest)) is True, made)
 
 
 def _start_search(site_pages: render.Site, indexing: pagefind_index.Indexing, kept: buildcache.BuildCache,

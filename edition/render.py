@@ -139,9 +139,10 @@ class Site:
             for path, data in dts.files(self.edition, [(e.volume, e.outline) for e in self.entries]):
                 yield path, data, self.edition.config_path
 
-    def downloads(self, read):
+    def downloads(self, read, previous_zip: downloads.PreviousZip | None = None):
         """The edition's zip and each volume's corpus, each made (once it is written) from the
-        documents' files as ``read`` gives them back, which may wait until they are written."""
+        documents' files as ``read`` gives them back, which may wait until they are written;
+        the zip takes over what it can of the ``previous_zip``."""
         by_volume: dict[str, list] = {}
         members = []
         for e in self.entries:
@@ -154,7 +155,7 @@ class Site:
         for vol_id, documents in by_volume.items():
             title = self.edition.volume_by_id(vol_id).title
             yield downloads.corpus_path(vol_id), downloads.corpus(title, documents, read, self.edition), self.edition.config_path
-        yield downloads.ZIP, downloads.edition_zip(members, read, self.edition), self.edition.config_path
+        yield downloads.ZIP, downloads.edition_zip(members, read, self.edition, previous_zip), self.edition.config_path
 
     def _static(self):
         for path in sorted(STATIC.rglob("*")):
