@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import pickle
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,10 +82,16 @@ def manifest_rows(anchors: list[Citable]) -> bytes:
     return ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries).encode("utf-8")
 
 
-def without_words(anchors: list[Citable]) -> tuple[Citable, ...]:
+def without_words(anchors: list[Citable]) -> bytes:
     """The anchors as the check needs them, without a paragraph's whole words (those are
-    in the manifest rows): what a build keeps of every anchor until the end."""
-    return tuple(replace(a, full="") if a.full else a for a in anchors)
+    in the manifest rows), packed: what a build keeps of every anchor until the end when
+    there is a release to check them against (see :func:`unpacked`), and carries in the
+    build cache for every document even when there is none."""
+    return pickle.dumps(tuple((a.id, a.kind, a.page, a.hash, a.words) for a in anchors), pickle.HIGHEST_PROTOCOL)
+
+
+def unpacked(packed: bytes) -> list[Citable]:
+    return [Citable(*fields) for fields in pickle.loads(packed)]
 
 
 def manifest(spool) -> Streamed:

@@ -12,15 +12,17 @@ own, which knows about paragraphs and filters.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import subprocess
 import threading
 import time
+from dataclasses import dataclass
 
 from . import pagefind_stable
 from .errors import EditionError, Location
-from .search import FallbackIndex, SearchPage
+from .search import FallbackIndex, SearchPage, sections_json
 from .write import Scratch, Spool, Streamed
 
 LEFT_OUT = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -40,6 +42,20 @@ def page_html(page: SearchPage) -> str:
             '</body></html>\n').format(t=e(page.title), f=filters, s=sections)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A search page as :class:`Indexing` takes it: the page for Pagefind and the JSON of
+    its sections (for its row of the fallback index) made already, by the process that
+    rendered the page (and kept with it in the build cache); the page itself without
+    its sections, which they hold."""
+
+    page: SearchPage
+    html: bytes
+    sections: bytes
+
+
+def prepare(page: SearchPage) -> Prepared:
+    return Prepared(dataclasses.replace(page, sections=()), page_html(page).encode("utf-8"), sections_json(page))
 
 
 def published(files: list[tuple[str, bytes]], primary: bool) -> list[tuple[str, bytes]]:
@@ -78,14 +94,15 @@ class Indexing:
         self.pages = 0  # added so far
         self.seconds = 0.0  # from start to the end of Pagefind's last run
 
-    def add(self, page: SearchPage) -> None:
+    def add(self, page: SearchPage | Prepared) -> None:
         """A page to index (and its row of the fallback index), kept on disk until :meth:`start`."""
-        data = page_html(page).encode("utf-8")
+        prepared = page if isinstance(page, Prepared) else prepare(page)
+        page, data = prepared.page, prepared.html
         self._pages.add(str(self.pages), data)
         self._paths.setdefault(page.shard, []).append((str(self.pages), page.path))
         digest = self._digests.setdefault(page.shard, hashlib.sha256(self.language.encode()))
         digest.update(page.path.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
-        self._rows.add(str(self.pages), self._fallback.row(page))
+        self._rows.add(str(self.pages), self._fallback.row(page, prepared.sections))
         self.pages += 1
 
     def shards(self) -> list[tuple[str, str]]:

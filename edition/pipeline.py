@@ -8,6 +8,7 @@ replaces the old one only when every step has succeeded.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import re
 import time
 from dataclasses import dataclass
@@ -230,7 +231,7 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
         used.add(key)
         site_pages.add(k - 1, output)
         if checked:
-            published.extend(output.anchors)
+            published.extend(anchors.unpacked(output.anchors))
         manifest.add(entries[k - 1].page, output.manifest)
         for path, data in output.files:
             writer.write(path, data, entries[k - 1].source)
@@ -258,23 +259,25 @@ def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCa
     read = parallel.ordered(_read_seed_job, [(seed.path, seed.volume) for seed in edition.texts],
                             [kept.has(key) for key in seed_keys], lambda i: kept.get(seed_keys[i]), (edition, regs), workers)
     for k, (seed, key, result) in enumerate(zip(edition.texts, seed_keys, read), start=1):
-        docs, seed_warnings, known = result
+        packed, seed_warnings, known = result
         kept.put(key, result)
         used.add(key)
         warnings.extend(seed_warnings)
-        for doc, (outline, digest) in zip(docs, known):
-            doc_key = (seed.volume, doc.xml_id)
+        for blob, (outline, digest) in zip(packed, known):
+            doc_key = (seed.volume, outline.xml_id)
             if doc_key in seen:
                 raise EditionError(
                     Location(seed.path),
-                    f"document {doc.xml_id} of {seed.volume} comes from two seeds: {seen[doc_key]} and {seed.path}",
+                    f"document {outline.xml_id} of {seed.volume} comes from two seeds: {seen[doc_key]} and {seed.path}",
                 )
             seen[doc_key] = seed.path
-            kept_ids = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
-            if kept_ids is not doc:  # paragraph ids changed: the digest does too (not the outline)
-                doc, digest = kept_ids, buildcache.document_digest(kept_ids)
+            if previous is not None:  # the document itself is needed here only for this
+                doc = pickle.loads(blob)
+                kept_ids = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
+                if kept_ids is not doc:  # paragraph ids changed: the digest does too (not the outline)
+                    blob, digest = pickle.dumps(kept_ids, pickle.HIGHEST_PROTOCOL), buildcache.document_digest(kept_ids)
             entry = render.Entry(outline, edition.volume_by_id(seed.volume), seed.path, digest)
-            documents.put(_shelf_key(entry), doc)
+            documents.add(_shelf_key(entry), blob)
             entries.append(entry)
         if progress and len(edition.texts) >= 100 and k % 100 == 0:
             progress(f"read {k}/{len(edition.texts)} seeds")
@@ -286,16 +289,22 @@ def _shelf_key(entry: render.Entry) -> str:
 
 
 def _read_seed_job(shared, job):
-    """A seed's documents and warnings, with each document's outline and digest (made
-    here, by the worker, and kept in the cache with them)."""
+    """A seed's documents, pickled as the shelf keeps them, and its warnings, with each
+    document's outline and digest (made here, by the worker, and kept in the cache with
+    them)."""
     edition, regs = shared
     path, volume = job
     docs, warnings = read_seed(path, edition, regs[volume])
-    return docs, warnings, [(docinfo.outline(doc), buildcache.document_digest(doc)) for doc in docs]
+    return ([pickle.dumps(doc, pickle.HIGHEST_PROTOCOL) for doc in docs], warnings,
+            [(docinfo.outline(doc), buildcache.document_digest(doc)) for doc in docs])
 
 
 def _render_job(site: render.Site, k: int):
-    return site.document_output(k)
+    """A document's output, its search page prepared for the index here, in the worker."""
+    output = site.document_output(k)
+    if output.search_page is None:
+        return output
+    return dataclasses.replace(output, search_page=pagefind_index.prepare(output.search_page))
 
 
 def _volume_order(edition: Edition, volume_id: str) -> int:

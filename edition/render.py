@@ -387,7 +387,7 @@ class DocumentOutput:
     found: tuple  # the register occurrences (registers.Occurrence)
     search_page: "search.SearchPage | None"
     warnings: tuple[str, ...]
-    anchors: tuple = ()  # its citable anchors (anchors.Citable), for the check against the last release
+    anchors: bytes = b""  # its citable anchors, packed (anchors.unpacked), for the check against the last release
     manifest: bytes = b""  # its rows of anchors.json
 
 

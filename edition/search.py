@@ -165,8 +165,9 @@ class FallbackIndex:
         self._codes: dict[tuple[str, str], int] = {}
         self._table: list[list[str]] = []
 
-    def row(self, page: SearchPage) -> bytes:
-        """One page's row (JSON), its filter values numbered."""
+    def row(self, page: SearchPage, sections: bytes) -> bytes:
+        """One page's row (JSON), its filter values numbered (``sections``: its
+        :func:`sections_json`, made where the page was)."""
         codes = []
         for name, vals in page.filters:
             for v in vals:
@@ -174,7 +175,7 @@ class FallbackIndex:
                     self._codes[(name, v)] = len(self._table)
                     self._table.append([name, v])
                 codes.append(self._codes[(name, v)])
-        return _json([page.path, page.title, codes, [[s.anchor, s.label, s.content] for s in page.sections]])
+        return b"[" + b",".join([_json(page.path), _json(page.title), _json(codes), sections]) + b"]"
 
     def write(self, rows, handle) -> None:
         """The script, from every page's :meth:`row` in order, written to ``handle``."""
@@ -183,6 +184,11 @@ class FallbackIndex:
             handle.write(b"," + row if k else row)
         # a classic script: U+2028/2029 are valid in JSON and, since ES2019, in JavaScript strings
         handle.write(b'],"filters":' + _json(self._table) + b"};\n")
+
+
+def sections_json(page: SearchPage) -> bytes:
+    """A page's sections in its row of the fallback index."""
+    return _json([[s.anchor, s.label, s.content] for s in page.sections])
 
 
 def _json(value) -> bytes:

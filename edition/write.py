@@ -130,7 +130,8 @@ class Scratch:
 
 class Shelf(Spool):
     """Objects in a spool, pickled: the documents of a build, each read back by the
-    process that renders it."""
+    process that renders it (:meth:`add` takes one pickled already, as the process that
+    read the seed pickled it)."""
 
     def put(self, key: str, value) -> None:
         self.add(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
@@ -152,7 +153,8 @@ class SiteWriter:
         self._present: set[str] = set()  # the files whose bytes are written
         self._change = threading.Condition()
         self._closing = False  # no more files will come
-        self._folders: set[Path] = set()  # made already
+        self._folders: set[str] = set()  # made already
+        self._staging, self._previous = str(self.staging), str(self.site)
 
     def write(self, relative: str, data, source: str) -> None:
         """Stage ``data``: bytes, or a :class:`Streamed` file, made in a thread of its own
@@ -167,13 +169,15 @@ class SiteWriter:
                 f"would write {self.site.name}/{key} a second time (it was written for {self.written[key]})",
             )
         self.written[key] = source
-        target = self.staging / rel
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
+        target = os.path.join(self._staging, key)
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         if isinstance(data, bytes):
-            if not self._link_unchanged(rel, target, data):
-                target.write_bytes(data)
+            if not self._link_unchanged(key, target, data):
+                with open(target, "wb") as handle:
+                    handle.write(data)
             with self._change:
                 self._present.add(key)
                 self._change.notify_all()
@@ -191,17 +195,24 @@ class SiteWriter:
         thread.start()
         self._making.append((thread, failed))
 
-    def _link_unchanged(self, rel: Path, target: Path, data: bytes) -> bool:
+    def _link_unchanged(self, key: str, target: str, data: bytes) -> bool:
         """Link ``target`` to the previous site's file at the same path if it holds these
         very bytes (a plain file, compared whole: a file changed by hand is written anew)."""
-        old = self.site / rel
+        old = os.path.join(self._previous, key)
         try:
-            st = os.lstat(old)
-            if not stat.S_ISREG(st.st_mode) or st.st_size != len(data) or old.read_bytes() != data:
-                return False
-            os.link(old, target)
-        except OSError:  # no such file, or a file system without links: written instead
+            fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:  # none there (or a link, which is not followed)
             return False
+        try:
+            st = os.fstat(fd)
+            # one read of one byte more than it should hold: a file that grew meanwhile differs
+            if not stat.S_ISREG(st.st_mode) or st.st_size != len(data) or os.read(fd, len(data) + 1) != data:
+                return False
+            os.link(old, target, follow_symlinks=False)
+        except OSError:  # a file system without links: written instead
+            return False
+        finally:
+            os.close(fd)
         return True
 
     def _wait(self) -> None:
