@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
+import queue
 import subprocess
 import threading
 import time
@@ -70,11 +71,12 @@ def published(files: list[tuple[str, bytes]], primary: bool) -> list[tuple[str, 
 class Indexing:
     """Pagefind's own program (found as its Python package finds it) run over the pages
     made for it, one run per part of the index (``SearchPage.shard``): each page is
-    given with :meth:`add` as it is made; :meth:`start` runs Pagefind over the parts not
-    known already, one after another in a thread of its own, so that the build goes on
-    with its other files meanwhile; :meth:`bundles` collects them.  (Pagefind's Python
-    service would answer each request only after a 0.1 s pause and need a thread of its
-    own beside a caller's event loop.)"""
+    given with :meth:`add` as it is made; once a part has all its pages, :meth:`complete`
+    takes the bundle a previous build made of the same pages, or has Pagefind index the
+    part, in a thread of its own that runs one part after another, so that the build
+    goes on with its other pages and files meanwhile; :meth:`bundles` collects them.
+    (Pagefind's Python service would answer each request only after a 0.1 s pause and
+    need a thread of its own beside a caller's event loop.)"""
 
     def __init__(self, language: str, where: Location):
         self.language = language
@@ -85,19 +87,25 @@ class Indexing:
         self._pages = Spool()  # each page as Pagefind is to read it, until its part is known to need it
         self._paths: dict[str, list[tuple[str, str]]] = {}  # part → (spool key, page path)
         self._digests: dict[str, "hashlib._Hash"] = {}  # part → digest of its pages
+        self._complete: set[str] = set()
         self._known: dict[str, list[tuple[str, bytes]]] = {}
+        self._queue: queue.Queue = queue.Queue()  # the parts for Pagefind, then None
         self._run: subprocess.Popen | None = None
         self._failed: str | None = None
         self._stopping = False
         self._watch: threading.Thread | None = None
-        self._started = 0.0
+        self._started: float | None = None
         self.pages = 0  # added so far
-        self.seconds = 0.0  # from start to the end of Pagefind's last run
+        self.anew = 0  # parts given to Pagefind
+        self.seconds = 0.0  # from Pagefind's first run to the end of its last
 
     def add(self, page: SearchPage | Prepared) -> None:
-        """A page to index (and its row of the fallback index), kept on disk until :meth:`start`."""
+        """A page to index (and its row of the fallback index), kept on disk until its
+        part is :meth:`complete`."""
         prepared = page if isinstance(page, Prepared) else prepare(page)
         page, data = prepared.page, prepared.html
+        if page.shard in self._complete:
+            raise ValueError(f"a page for a part already complete: {page.path}")  # a bug
         self._pages.add(str(self.pages), data)
         self._paths.setdefault(page.shard, []).append((str(self.pages), page.path))
         digest = self._digests.setdefault(page.shard, hashlib.sha256(self.language.encode()))
@@ -105,12 +113,31 @@ class Indexing:
         self._rows.add(str(self.pages), self._fallback.row(page, prepared.sections))
         self.pages += 1
 
-    def shards(self) -> list[tuple[str, str]]:
-        """(part, digest of its pages) of every part, in order: the first is the primary."""
-        return [(shard, self._digests[shard].hexdigest()) for shard in sorted(self._digests)]
+    def shards(self) -> list[str]:
+        """Every part, in order: the first is the primary."""
+        return sorted(self._digests)
 
-    def start(self, known: dict[str, list[tuple[str, bytes]]]) -> "Indexing":
-        """Run Pagefind over every part not ``known`` (a previous build's bundle of the same pages)."""
+    def incomplete(self) -> list[str]:
+        return [shard for shard in self.shards() if shard not in self._complete]
+
+    def complete(self, shard: str, known) -> None:
+        """The part has all its pages: ``known(part, digest of its pages)`` gives the bundle
+        a previous build made of the same pages, or None, and then Pagefind indexes it."""
+        self._complete.add(shard)
+        files = known(shard, self._digests[shard].hexdigest())
+        if files is not None:
+            self._known[shard] = files
+            return
+        program = self._program()
+        for key, path in self._paths[shard]:  # where Pagefind reads them
+            self._scratch.write(f"pages/{shard}/{path}", self._pages.get(key))
+        self.anew += 1
+        self._queue.put(shard)
+        if self._watch is None:
+            self._watch = threading.Thread(target=self._index, args=(program,), daemon=True)
+            self._watch.start()
+
+    def _program(self) -> str:
         try:
             from pagefind.service import get_executable
         except ImportError:
@@ -119,22 +146,14 @@ class Indexing:
         if program is None:
             raise EditionError(self.where, "the search index needs Pagefind: pip install 'pagefind[bin]'"
                                            " (or set search = false in [edition])")
-        self._known = dict(known)
-        missing = [shard for shard, _ in self.shards() if shard not in self._known]
-        for shard in missing:  # the pages of the parts to index, where Pagefind reads them
-            for key, path in self._paths[shard]:
-                self._scratch.write(f"pages/{shard}/{path}", self._pages.get(key))
-        self._pages.close()
-        self._started = time.perf_counter()
-        self._watch = threading.Thread(target=self._index, args=(str(program), missing), daemon=True)
-        self._watch.start()
-        return self
+        return str(program)
 
-    def _index(self, program: str, shards: list[str]) -> None:
+    def _index(self, program: str) -> None:
         tmp = self._scratch.folder
-        for shard in shards:
-            if self._stopping:
-                return
+        self._started = time.perf_counter()
+        while (shard := self._queue.get()) is not None:
+            if self._stopping or self._failed is not None:
+                continue  # emptied until the end is signalled
             try:
                 self._run = subprocess.Popen(
                     [program, "--site", str(tmp / "pages" / shard), "--output-path", str(tmp / "bundle" / shard),
@@ -142,13 +161,12 @@ class Indexing:
                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp)
             except OSError as exc:
                 self._failed = str(exc)
-                return
+                continue
             out, err = self._run.communicate()
-            if self._run.returncode != 0:
+            if self._run.returncode != 0 and not self._stopping:
                 said = ((err or "").strip() or (out or "").strip()).splitlines()
                 self._failed = said[-1] if said else f"it stopped with exit status {self._run.returncode}"
-                return
-        self.seconds = time.perf_counter() - self._started
+            self.seconds = time.perf_counter() - self._started
 
     def fallback_script(self) -> Streamed:
         """``search/fallback.js``, written from the rows of the pages added (the rows stay
@@ -159,12 +177,15 @@ class Indexing:
 
     def bundles(self) -> list[tuple[str, list[tuple[str, bytes]]]]:
         """(part, [(path inside its bundle, bytes)]) of every part, in order, each made
-        byte-stable (see :func:`published` for what the site carries of each)."""
-        self._watch.join()
+        byte-stable (see :func:`published` for what the site carries of each); every part
+        must be complete."""
+        if self.incomplete():
+            raise ValueError(f"parts not complete: {self.incomplete()}")  # a bug
+        self._finish()
         if self._failed is not None:
             raise EditionError(self.where, f"Pagefind could not build the search index: {self._failed}")
         out = []
-        for k, (shard, _) in enumerate(self.shards()):
+        for shard in self.shards():
             files = self._known.get(shard)
             if files is None:
                 folder = self._scratch.folder / "bundle" / shard
@@ -174,14 +195,20 @@ class Indexing:
             out.append((shard, files))
         return out
 
+    def _finish(self) -> None:
+        """No more parts: wait for Pagefind's last run."""
+        if self._watch is not None:
+            self._queue.put(None)
+            self._watch.join()
+            self._watch = None
+
     def close(self) -> None:
         """Stop Pagefind if it still runs (the build failed meanwhile) and remove its folder
         and the rows: once the site writer has made every file (or abandoned them)."""
         self._stopping = True
         if self._run is not None and self._run.poll() is None:
             self._run.kill()
-        if self._watch is not None:
-            self._watch.join()
+        self._finish()
         if self._scratch is not None:
             self._rows.close()
             self._pages.close()

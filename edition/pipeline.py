@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import anchors, annotations, buildcache, docinfo, downloads, encode, markings, pagefind_index, prose, registers, render, seeds, tagging, tei, teiwrite, totext
-from . import parallel, urls
+from . import parallel, search, urls
 from .errors import EditionError, Location, warning_text
 from .model import Document, Edition, Volume
 from .write import Shelf, SiteWriter, Spool
@@ -105,12 +105,12 @@ class BuildReport:
     pages: int
     warnings: tuple[str, ...]
     seconds: float
-    search_seconds: float = 0.0  # of which the search index
+    search_seconds: float | None = None  # of which the search index (None: no search)
     reused: int = 0  # seeds and documents taken from the previous build
     redone: int = 0
 
     def summary(self) -> str:
-        search = f"search index {self.search_seconds:.2f} s" if self.search_seconds else ""
+        search = f"search index {self.search_seconds:.2f} s" if self.search_seconds is not None else ""
         reused = f"{self.reused} of {self.reused + self.redone} steps reused" if self.reused else ""
         notes = "; ".join(filter(None, [search, reused]))
         return (f"built {self.site}: {self.documents} documents, {self.pages} pages,"
@@ -146,20 +146,26 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
             for path, data, source in site_pages.downloads(writer.read, _previous_zip(site, kept, used)):
                 writer.write(path, data, source)
                 made[path] = data
-            published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, workers, progress,
-                                         checked=previous is not None)
+            search_keys: dict[str, str] = {}  # each part of the index: its cache key
+            completed = _search_part_completed(site_pages, indexing, kept, used, search_keys)
+            published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, completed,
+                                         workers, progress, checked=previous is not None)
             # checked once every document is rendered (the rendered ones are kept even if this fails)
             anchors.check(published, previous, dict(edition.aliases), edition.config_path)
-            search_keys = _start_search(site_pages, indexing, kept, used, progress) if indexing else {}
             if indexing is not None:
+                for shard in indexing.incomplete():  # the parts of registers alone
+                    completed(shard)
+                if progress and len(site_pages.entries) >= 100:
+                    progress(f"indexing {indexing.pages} pages for the search"
+                             f" ({indexing.anew} of {len(indexing.shards())} parts anew)")
                 writer.write(urls.SEARCH_FALLBACK, indexing.fallback_script(), edition.config_path)
-            for path, data, source in site_pages.files(made, list(search_keys)):
+            shards = indexing.shards() if indexing is not None else []
+            for path, data, source in site_pages.files(made, shards):
                 writer.write(path, data, source)
             writer.write("anchors.json", anchors.manifest(manifest), edition.config_path)
             for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
                 writer.write(path, data, source)
             if indexing is not None:
-                shards = list(search_keys)
                 for k, (shard, files) in enumerate(indexing.bundles()):
                     kept.put(search_keys[shard], files)
                     for path, data in pagefind_index.published(files, primary=k == 0):
@@ -175,7 +181,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     html = sum(path.endswith(".html") for path in writer.written)
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
                        tuple(warnings + site_pages.warnings), time.perf_counter() - started,
-                       indexing.seconds if indexing else 0.0, kept.hits, kept.misses)
+                       indexing.seconds if indexing else None, kept.hits, kept.misses)
 
 
 def _previous_zip(site: str | Path, kept: buildcache.BuildCache, used: set[str]) -> downloads.PreviousZip:
@@ -189,21 +195,22 @@ def _previous_zip(site: str | Path, kept: buildcache.BuildCache, used: set[str])
     return downloads.PreviousZip(Path(site) / downloads.ZIP, lambda digest: kept.reuse(kept.zip_key(digest)) is True, made)
 
 
-def _start_search(site_pages: render.Site, indexing: pagefind_index.Indexing, kept: buildcache.BuildCache,
-                  used: set[str], progress) -> dict[str, str]:
-    """The registers' search pages added, and Pagefind started (it indexes while the other
-    files are made) over the parts of the index whose pages are not as a previous build
-    indexed them; the cache key of each part returned, in order."""
+def _search_part_completed(site_pages: render.Site, indexing, kept: buildcache.BuildCache, used: set[str],
+                           search_keys: dict[str, str]):
+    """With the registers' search pages added, what to call once a part of the search index
+    has all its pages: a previous build's bundle of the same pages is taken, or Pagefind
+    indexes the part (while the build goes on); the part's cache key goes to ``search_keys``."""
+    if indexing is None:
+        return lambda shard: None
     for page in site_pages.register_search_pages():
         indexing.add(page)
-    keys = {shard: kept.search_key(digest) for shard, digest in indexing.shards()}
-    used.update(keys.values())
-    known = {shard: kept.reuse(key) for shard, key in keys.items()}
-    known = {shard: files for shard, files in known.items() if files is not None}
-    if progress and len(site_pages.entries) >= 100:
-        progress(f"indexing {indexing.pages} pages for the search ({len(keys) - len(known)} of {len(keys)} parts anew)")
-    indexing.start(known)
-    return keys
+
+    def known(shard: str, digest: str):
+        key = search_keys[shard] = kept.search_key(digest)
+        used.add(key)
+        return kept.reuse(key)
+
+    return lambda shard: indexing.complete(shard, known)
 
 
 def _document_keys(kept: buildcache.BuildCache, site_key: str, entries: list[render.Entry]) -> list[str]:
@@ -216,13 +223,16 @@ def _document_keys(kept: buildcache.BuildCache, site_key: str, entries: list[ren
 
 
 def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildcache.BuildCache, used: set[str],
-                     writer: SiteWriter, manifest: Spool, indexing, workers: int | None, progress,
+                     writer: SiteWriter, manifest: Spool, indexing, completed, workers: int | None, progress,
                      checked: bool) -> list:
     """Each document's pages rendered (or taken from the cache) and written as they come,
-    its anchors' rows spooled for anchors.json, its search page handed to Pagefind's
-    folder; the anchors of every document and register returned for their check against
-    the previous release, when there is one to be ``checked`` (otherwise none are kept)."""
+    its anchors' rows spooled for anchors.json, its search page handed to the index, and
+    each part of the index ``completed`` after its last document; the anchors of every
+    document and register returned for their check against the previous release, when
+    there is one to be ``checked`` (otherwise none are kept)."""
     entries = site_pages.entries
+    last_of_part = {search.document_shard(e.volume.id, e.outline.n): k for k, e in enumerate(entries)}
+    completes = {k: shard for shard, k in last_of_part.items()}
     published: list[anchors.Citable] = []
     outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
                                lambda i: kept.get(doc_keys[i]), site_pages, workers)
@@ -237,6 +247,8 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
             writer.write(path, data, entries[k - 1].source)
         if indexing is not None and output.search_page is not None:
             indexing.add(output.search_page)
+            if k - 1 in completes:
+                completed(completes[k - 1])
         if progress and len(entries) >= 100 and k % 100 == 0:
             progress(f"rendered {k}/{len(entries)} documents")
     register_anchors = site_pages.register_anchors()
