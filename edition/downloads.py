@@ -6,7 +6,6 @@ builds of the same inputs give the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 import zlib
@@ -60,10 +59,12 @@ class PreviousZip:
     made: Callable[[str], None]
 
 
-def edition_zip(members: list[tuple[str, str]], read, edition: Edition, previous: PreviousZip | None = None) -> Streamed:
-    """The zip of ``members`` (name in the zip, site path) read back one at a time with
-    ``read``, and a SHA256SUMS manifest of them, written as it is made.  A member that the
-    ``previous`` zip holds unchanged is taken over from it, deflated already."""
+def edition_zip(members: list[tuple[str, str]], read, digest, edition: Edition,
+                previous: PreviousZip | None = None) -> Streamed:
+    """The zip of ``members`` (name in the zip, site path), and a SHA256SUMS manifest of
+    them, written as it is made: ``digest(path)`` gives a member's SHA-256 once it is
+    written, ``read(path)`` its bytes.  A member that the ``previous`` zip holds unchanged
+    (by its SHA256SUMS) is taken over from it, deflated already, without being read."""
     date = tuple(int(x) for x in edition.date.split("-"))
 
     def produce(handle) -> None:
@@ -73,10 +74,13 @@ def edition_zip(members: list[tuple[str, str]], read, edition: Edition, previous
             sums = []
             archive = ziparchive.Writer(handle, date)
             for name, path in sorted(members):
-                data = read(path)
-                digest = hashlib.sha256(data).hexdigest()
-                sums.append(f"{digest}  {name}\n")
-                archive.add(f"edition/{name}", data, _taken_over(old, name, data) if old_sums.get(name) == digest else None)
+                sha = digest(path)
+                sums.append(f"{sha}  {name}\n")
+                taken = _taken_over(old, name) if old_sums.get(name) == sha else None
+                if taken is not None:
+                    archive.add_deflated(f"edition/{name}", *taken)
+                else:
+                    archive.add(f"edition/{name}", read(path))
             archive.add("edition/SHA256SUMS", "".join(sums).encode("utf-8"))
             archive.close()
         finally:
@@ -98,16 +102,31 @@ def _sums(old: "ziparchive.Previous | None") -> dict[str, str]:
     return {name: digest for digest, _, name in (line.partition("  ") for line in text.splitlines())}
 
 
-def _taken_over(old: "ziparchive.Previous", name: str, data: bytes) -> bytes | None:
+def _taken_over(old: "ziparchive.Previous", name: str) -> tuple[bytes, int, int] | None:
     try:
-        return old.deflated_if(f"edition/{name}", data)
+        return old.taken(f"edition/{name}")
     except (OSError, zipfile.BadZipFile):
         return None  # deflated anew
 
 
+def corpus_member(tei: bytes) -> bytes:
+    """A document's TEI as it stands in its volume's corpus: without the ids its header
+    shares with every other (``#class-secret``, ``#edition-editor``: they stand once, in
+    the corpus header) and the namespace declared there.  Made with the document."""
+    ns = teiwrite.T
+    tree = etree.fromstring(tei, etree.XMLParser(resolve_entities=False, no_network=True))
+    for decl in list(tree.iter(ns + "classDecl")):
+        decl.getparent().remove(decl)
+    for el in tree.iter(ns + "editor"):
+        el.attrib.pop(teiwrite.XML_ID, None)
+    text = etree.tostring(tree, encoding="UTF-8").decode("utf-8")
+    return text.replace(f' xmlns="{teiwrite.TEI_NS}"', "", 1).encode("utf-8")
+
+
 def corpus(volume_title: str, documents: list[tuple[Outline, str]], read, edition: Edition) -> Streamed:
     """Every document of one volume in a ``teiCorpus`` with the edition's own header,
-    written one document at a time from its TEI file (site path, read back with ``read``)."""
+    written one document at a time: ``read(site path of its TEI file)`` gives its
+    :func:`corpus_member`."""
     ns = teiwrite.T
     root = etree.Element(ns + "teiCorpus", nsmap={None: teiwrite.TEI_NS})
     header = etree.SubElement(root, ns + "teiHeader")
@@ -142,16 +161,9 @@ def corpus(volume_title: str, documents: list[tuple[Outline, str]], read, editio
     def produce(handle) -> None:
         handle.write(head)
         for k, (_, path) in enumerate(documents):
-            tei = etree.fromstring(read(path), etree.XMLParser(resolve_entities=False, no_network=True))
-            for decl in list(tei.iter(ns + "classDecl")):
-                decl.getparent().remove(decl)
-            for el in tei.iter(ns + "editor"):
-                el.attrib.pop(teiwrite.XML_ID, None)
-            text = etree.tostring(tei, encoding="UTF-8").decode("utf-8")
-            text = text.replace(f' xmlns="{teiwrite.TEI_NS}"', "", 1)  # declared once, on teiCorpus
             if k:
                 handle.write(b"\n")
-            handle.write(text.encode("utf-8"))
+            handle.write(read(path))
         handle.write(tail + b"\n")
 
     del placeholder

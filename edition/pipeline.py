@@ -131,7 +131,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     used: set[str] = set()
     previous = anchors.read_previous(edition.previous_anchors)
     regs = {vol.id: load_registers(vol) for vol in (edition.volume, *edition.other_volumes)}
-    with Shelf() as documents, Spool() as manifest:
+    with Shelf() as documents, Spool() as manifest, Spool() as corpus_members:
         entries, warnings = _read_seeds(edition, regs, previous, kept, used, workers, progress, documents)
         entries.sort(key=lambda e: (_volume_order(edition, e.volume.id), _number(e.outline.n)))
         pages = prose.read_pages(edition.pages_dir)
@@ -142,14 +142,19 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
         writer = SiteWriter(site)
         indexing = pagefind_index.Indexing("en", Location(edition.config_path)) if edition.search else None
         try:
-            made = {}  # the zip and corpora, made in threads of their own as the documents' files come
-            for path, data, source in site_pages.downloads(writer.read, _previous_zip(site, kept, used)):
-                writer.write(path, data, source)
-                made[path] = data
+            sums: dict[str, str] = {}  # the SHA-256 of each document's files in the zip
+            # the zip is made in a thread of its own as the documents' files come
+            zip_path, zip_file, zip_source = site_pages.edition_zip(
+                writer.read, lambda path: (writer.wait_for(path), sums[path])[1], _previous_zip(site, kept, used))
+            writer.write(zip_path, zip_file, zip_source)
+            made = {zip_path: zip_file}  # the downloads the home page lists
             search_keys: dict[str, str] = {}  # each part of the index: its cache key
             completed = _search_part_completed(site_pages, indexing, kept, used, search_keys)
             published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, completed,
-                                         workers, progress, checked=previous is not None)
+                                         (sums, corpus_members), workers, progress, checked=previous is not None)
+            for path, data, source in site_pages.corpora(corpus_members.get):
+                writer.write(path, data, source)
+                made[path] = data
             # checked once every document is rendered (the rendered ones are kept even if this fails)
             anchors.check(published, previous, dict(edition.aliases), edition.config_path)
             if indexing is not None:
@@ -223,11 +228,12 @@ def _document_keys(kept: buildcache.BuildCache, site_key: str, entries: list[ren
 
 
 def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildcache.BuildCache, used: set[str],
-                     writer: SiteWriter, manifest: Spool, indexing, completed, workers: int | None, progress,
-                     checked: bool) -> list:
+                     writer: SiteWriter, manifest: Spool, indexing, completed, for_downloads: tuple[dict, Spool],
+                     workers: int | None, progress, checked: bool) -> list:
     """Each document's pages rendered (or taken from the cache) and written as they come,
     its anchors' rows spooled for anchors.json, its search page handed to the index, and
-    each part of the index ``completed`` after its last document; the anchors of every
+    each part of the index ``completed`` after its last document; the SHA-256 of its
+    files in the zip and its TEI for the corpus kept ``for_downloads``; the anchors of every
     document and register returned for their check against the previous release, when
     there is one to be ``checked`` (otherwise none are kept)."""
     entries = site_pages.entries
@@ -243,6 +249,9 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
         if checked:
             published.extend(anchors.unpacked(output.anchors))
         manifest.add(entries[k - 1].page, output.manifest)
+        sums, corpus_members = for_downloads
+        sums.update(output.sums)  # before the files: the zip asks once they are written
+        corpus_members.add(urls.tei_download(entries[k - 1].volume.id, entries[k - 1].outline.xml_id), output.corpus)
         for path, data in output.files:
             writer.write(path, data, entries[k - 1].source)
         if indexing is not None and output.search_page is not None:

@@ -228,14 +228,18 @@ class SiteWriter:
             if failed:
                 raise failed[0]
 
-    def read(self, relative: str) -> bytes:
-        """A file of this build, once it is written: the zip and the corpus are made from
-        the documents' files, in threads of their own, while the documents are written."""
+    def wait_for(self, relative: str) -> None:
+        """Wait until a file of this build is written: the zip is made from the documents'
+        files, in a thread of its own, while the documents are written."""
         with self._change:
             while relative not in self._present and not self._closing:
                 self._change.wait()
         if relative not in self._present:
             raise KeyError(relative)  # a bug: only this build's own files are read back
+
+    def read(self, relative: str) -> bytes:
+        """A file of this build, once it is written (see :meth:`wait_for`)."""
+        self.wait_for(relative)
         return (self.staging / relative).read_bytes()
 
     def commit(self) -> None:

@@ -63,13 +63,16 @@ class Writer:
         year, month, day = date
         self._time, self._date = 0, ((year - 1980) << 9) | (month << 5) | day
 
-    def add(self, name: str, data: bytes, deflated: bytes | None = None) -> None:
-        """Add a member; ``deflated`` is its data deflated already (raw, at :data:`LEVEL`)."""
-        packed = deflate(data) if deflated is None else deflated
-        if len(data) > _MAX32 or len(packed) > _MAX32:
+    def add(self, name: str, data: bytes) -> None:
+        """Add a member, deflated here."""
+        self.add_deflated(name, deflate(data), zlib.crc32(data), len(data))
+
+    def add_deflated(self, name: str, packed: bytes, crc: int, size: int) -> None:
+        """Add a member deflated already (raw, at :data:`LEVEL`), with its data's CRC-32 and size."""
+        if size > _MAX32 or len(packed) > _MAX32:
             raise ValueError(f"a member of over 4 GiB: {name}")  # no document comes near
         encoded = name.encode("utf-8")
-        entry = _Entry(encoded, zlib.crc32(data), len(packed), len(data), self._offset)
+        entry = _Entry(encoded, crc, len(packed), size, self._offset)
         self._write(_LOCAL.pack(0x04034B50, _VERSION, self._flags(encoded), DEFLATED, self._time, self._date,
                                 entry.crc, entry.packed, entry.size, len(encoded), 0) + encoded)
         self._write(packed)
@@ -145,13 +148,14 @@ class Previous:
             return None
         return zlib.decompress(self._deflated(info), -15)
 
-    def deflated_if(self, name: str, data: bytes) -> bytes | None:
-        """The member's deflated bytes if it holds ``data`` (its size and CRC agree, and the
-        caller has checked its digest), otherwise None."""
+    def taken(self, name: str) -> tuple[bytes, int, int] | None:
+        """The member's deflated bytes, CRC-32 and size, to take over into a new zip as they
+        are (the caller knows by the zip's manifest that its data is the same); None if
+        there is no such deflated member."""
         info = self._members.get(name)
-        if info is None or info.compress_type != DEFLATED or info.file_size != len(data) or info.CRC != zlib.crc32(data):
+        if info is None or info.compress_type != DEFLATED:
             return None
-        return self._deflated(info)
+        return self._deflated(info), info.CRC, info.file_size
 
     def _deflated(self, info: zipfile.ZipInfo) -> bytes:
         self._file.seek(info.header_offset)
