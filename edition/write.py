@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import posixpath
 import shutil
 import stat
 import tempfile
@@ -159,10 +160,10 @@ class SiteWriter:
     def write(self, relative: str, data, source: str) -> None:
         """Stage ``data``: bytes, or a :class:`Streamed` file, made in a thread of its own
         (``commit`` waits for it, and raises what went wrong in it)."""
-        rel = Path(relative)
-        if rel.is_absolute() or ".." in rel.parts:
-            raise ValueError(f"output path outside the site: {relative}")  # a bug, not user input
-        key = rel.as_posix()
+        # the site's paths are made by ``urls``, normalised: anything else is a bug, not user input
+        if relative.startswith("/") or ".." in relative.split("/") or posixpath.normpath(relative) != relative:
+            raise ValueError(f"output path outside the site, or not in its plain form: {relative}")
+        key = relative
         if key in self.written:
             raise EditionError(
                 Location(source),
