@@ -11,6 +11,8 @@ For each size it prints:
 
 * ``cold``: the first build, nothing kept from before (``search``: the search
   index's own run time, which overlaps the rest of the build);
+* ``no search``: the same first build without the search index (``search = false``),
+  and its time per document: the build the targets speak of, the index reported apart;
 * ``warm``: the same build again, nothing changed;
 * ``one``: after one document's text changed (the incremental build), and its
   share of the cold build;
@@ -58,14 +60,22 @@ def generate(folder: Path, count: int) -> None:
         (folder / f"d{n}.txt").write_text(text, encoding="utf-8")
 
 
-def _build(seeds: Path, out: Path) -> dict:
+def _without_search(seeds: Path) -> Path:
+    """A config beside the edition's that leaves the search index out."""
+    config = seeds / "edition-nosearch.toml"
+    text = (seeds / "edition.toml").read_text(encoding="utf-8")
+    config.write_text(text.replace("[edition]\n", "[edition]\nsearch = false\n", 1), encoding="utf-8")
+    return config
+
+
+def _build(seeds: Path, out: Path, config: str = "edition.toml") -> dict:
     # the previous build's writes reach the disk first, so that no build pays for another's
     os.sync()
     script = (
         "import json, resource, sys, time\n"
         "from edition import config, pipeline\n"
         "t = time.perf_counter()\n"
-        f"r = pipeline.build_edition(config.load({str(seeds / 'edition.toml')!r}), {str(out)!r})\n"
+        f"r = pipeline.build_edition(config.load({str(seeds / config)!r}), {str(out)!r})\n"
         "print(json.dumps({'seconds': time.perf_counter() - t, 'documents': r.documents,"
         " 'search': r.search_seconds, 'reused': r.reused, 'redone': r.redone,"
         " 'peak_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
@@ -111,23 +121,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="edition-bench-"))
-    print(f"{'documents':>9} {'cold s':>8} {'ms/doc':>7} {'search s':>8} {'peak MB':>13} {'output MB':>9}"
-          f" {'floor s':>7} {'warm s':>7} {'one s':>6} {'one/cold':>8}")
+    print(f"{'documents':>9} {'cold s':>8} {'search s':>8} {'no search s':>11} {'ms/doc':>7} {'peak MB':>13}"
+          f" {'output MB':>9} {'floor s':>7} {'warm s':>7} {'one s':>6} {'one/cold':>8}")
     for size in sizes:
         seeds, out = work / f"seeds-{size}", work / f"site-{size}"
-        for old in (seeds, out, out.with_name(f".{out.name}-cache")):
+        bare = work / f"site-{size}-nosearch"
+        for old in (seeds, out, out.with_name(f".{out.name}-cache"), bare, bare.with_name(f".{bare.name}-cache")):
             if old.exists():
                 shutil.rmtree(old)
         generate(seeds, size)
         cold = _build(seeds, out)
+        plain = _build(seeds, bare, _without_search(seeds).name)
         output = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
         floor = _floor(seeds, out)
         warm = _build(seeds, out)
         _change_one(seeds, size)
         one = _build(seeds, out)
         peak = f"{cold['peak_kb'] / 1024:.0f}/{cold['worker_kb'] / 1024:.0f}"
-        print(f"{cold['documents']:>9} {cold['seconds']:>8.2f} {1000 * cold['seconds'] / size:>7.1f}"
-              f" {cold['search']:>8.2f} {peak:>13} {output / 1024 / 1024:>9.1f} {floor:>7.2f}"
+        print(f"{cold['documents']:>9} {cold['seconds']:>8.2f} {cold['search']:>8.2f} {plain['seconds']:>11.2f}"
+              f" {1000 * plain['seconds'] / size:>7.1f} {peak:>13} {output / 1024 / 1024:>9.1f} {floor:>7.2f}"
               f" {warm['seconds']:>7.2f} {one['seconds']:>6.2f} {100 * one['seconds'] / cold['seconds']:>7.1f}%",
               flush=True)
     if not args.keep:
