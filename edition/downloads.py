@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import docinfo, teiwrite, ziparchive
+from . import docinfo, teiwrite, urls, ziparchive
 from .docinfo import EDITION_EDITOR
 from .model import Document, Edition, Outline, Para, notes, page_breaks, paragraphs, plain
 from .write import Streamed
@@ -59,13 +59,22 @@ class PreviousZip:
     made: Callable[[str], None]
 
 
-def edition_zip(members: list[tuple[str, str]], read, digest, edition: Edition,
-                previous: PreviousZip | None = None) -> Streamed:
-    """The zip of ``members`` (name in the zip, site path), and a SHA256SUMS manifest of
-    them, written as it is made: ``digest(path)`` gives a member's SHA-256 once it is
-    written, ``read(path)`` its bytes.  A member that the ``previous`` zip holds unchanged
-    (by its SHA256SUMS) is taken over from it, deflated already, without being read."""
+def zip_members(volume_id: str, xml_id: str) -> list[tuple[str, str]]:
+    """(kind, site path) of a document's files in the edition's zip."""
+    return [("xml", urls.tei_download(volume_id, xml_id)), ("txt", urls.text_download(volume_id, xml_id)),
+            ("json", urls.json_download(volume_id, xml_id))]
+
+
+def edition_zip(documents: list[Outline], read, digest, edition: Edition,
+                previous: PreviousZip | None = None) -> tuple[str, Streamed, str]:
+    """The zip of the ``documents``' files (outlines with their volume: ``(volume id,
+    outline)``), and a SHA256SUMS manifest of them, written as it is made:
+    ``digest(site path)`` gives a member's SHA-256 once it is written, ``read(site path)``
+    its bytes.  A member that the ``previous`` zip holds unchanged (by its SHA256SUMS) is
+    taken over from it, deflated already, without being read.  (path, file, source)."""
     date = tuple(int(x) for x in edition.date.split("-"))
+    members = [(f"{vol_id}/{doc.xml_id}.{kind}", path)
+               for vol_id, doc in documents for kind, path in zip_members(vol_id, doc.xml_id)]
 
     def produce(handle) -> None:
         old = ziparchive.Previous.open(previous.path, previous.trusted) if previous else None
@@ -89,7 +98,7 @@ def edition_zip(members: list[tuple[str, str]], read, digest, edition: Edition,
         if previous is not None:
             previous.made(archive.digest())
 
-    return Streamed(produce)
+    return ZIP, Streamed(produce), edition.config_path
 
 
 def _sums(old: "ziparchive.Previous | None") -> dict[str, str]:
@@ -121,6 +130,17 @@ def corpus_member(tei: bytes) -> bytes:
         el.attrib.pop(teiwrite.XML_ID, None)
     text = etree.tostring(tree, encoding="UTF-8").decode("utf-8")
     return text.replace(f' xmlns="{teiwrite.TEI_NS}"', "", 1).encode("utf-8")
+
+
+def corpora(documents: list, member, edition: Edition):
+    """Each volume's corpus (path, file, source), from its ``documents`` (``(volume id,
+    outline)``, in order) and their :func:`corpus_member` (``member(site path of the TEI
+    file)``)."""
+    by_volume: dict[str, list] = {}
+    for vol_id, doc in documents:
+        by_volume.setdefault(vol_id, []).append((doc, urls.tei_download(vol_id, doc.xml_id)))
+    for vol_id, docs in by_volume.items():
+        yield corpus_path(vol_id), corpus(edition.volume_by_id(vol_id).title, docs, member, edition), edition.config_path
 
 
 def corpus(volume_title: str, documents: list[tuple[Outline, str]], read, edition: Edition) -> Streamed:

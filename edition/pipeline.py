@@ -144,15 +144,17 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
         try:
             sums: dict[str, str] = {}  # the SHA-256 of each document's files in the zip
             # the zip is made in a thread of its own as the documents' files come
-            zip_path, zip_file, zip_source = site_pages.edition_zip(
-                writer.read, lambda path: (writer.wait_for(path), sums[path])[1], _previous_zip(site, kept, used))
+            outlines = [(e.volume.id, e.outline) for e in entries]
+            zip_path, zip_file, zip_source = downloads.edition_zip(
+                outlines, writer.read, lambda path: (writer.wait_for(path), sums[path])[1], edition,
+                _previous_zip(site, kept, used))
             writer.write(zip_path, zip_file, zip_source)
             made = {zip_path: zip_file}  # the downloads the home page lists
             search_keys: dict[str, str] = {}  # each part of the index: its cache key
             completed = _search_part_completed(site_pages, indexing, kept, used, search_keys)
             published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, completed,
                                          (sums, corpus_members), workers, progress, checked=previous is not None)
-            for path, data, source in site_pages.corpora(corpus_members.get):
+            for path, data, source in downloads.corpora(outlines, corpus_members.get, edition):
                 writer.write(path, data, source)
                 made[path] = data
             # checked once every document is rendered (the rendered ones are kept even if this fails)

@@ -140,28 +140,6 @@ class Site:
             for path, data in dts.files(self.edition, [(e.volume, e.outline) for e in self.entries]):
                 yield path, data, self.edition.config_path
 
-    def edition_zip(self, read, digest, previous_zip: downloads.PreviousZip | None = None):
-        """The edition's zip, made (as its members are written) from the documents' files:
-        ``digest`` and ``read`` give a member's SHA-256 and bytes, waiting until it is
-        written; it takes over what it can of the ``previous_zip``."""
-        members = []
-        for e in self.entries:
-            vol, doc = e.volume, e.outline
-            members += [(f"{vol.id}/{doc.xml_id}.{kind}", path) for kind, path in zip_members(vol.id, doc.xml_id)]
-        return downloads.ZIP, downloads.edition_zip(members, read, digest, self.edition, previous_zip), \
-            self.edition.config_path
-
-    def corpora(self, member):
-        """Each volume's corpus, from its documents' :func:`downloads.corpus_member`
-        (``member(site path of the TEI file)``)."""
-        by_volume: dict[str, list] = {}
-        for e in self.entries:
-            by_volume.setdefault(e.volume.id, []).append((e.outline, urls.tei_download(e.volume.id, e.outline.xml_id)))
-        for vol_id, documents in by_volume.items():
-            title = self.edition.volume_by_id(vol_id).title
-            yield downloads.corpus_path(vol_id), downloads.corpus(title, documents, member, self.edition), \
-                self.edition.config_path
-
     def _static(self):
         for path in sorted(STATIC.rglob("*")):
             if path.is_file() and path.name != "README.md":
@@ -247,7 +225,7 @@ class Site:
         out.append((ctx.source_page, self._source_view(entry, doc, ctx, tei_bytes)))
         ctx.unresolved_warnings()
         citable = anchors.document_anchors(doc, entry.page)
-        members = dict(zip_members(vol.id, doc.xml_id)).values()
+        members = dict(downloads.zip_members(vol.id, doc.xml_id)).values()
         sums = tuple((path, hashlib.sha256(data).hexdigest()) for path, data in out if path in members)
         return DocumentOutput(tuple(out), tuple(found), page, tuple(dict.fromkeys(ctx.warnings)),
                               anchors.without_words(citable), anchors.manifest_rows(citable),
@@ -399,12 +377,6 @@ class DocumentOutput:
     manifest: bytes = b""  # its rows of anchors.json
     corpus: bytes = b""  # its TEI as its volume's corpus has it
     sums: tuple = ()  # (site path, SHA-256) of its files in the edition's zip
-
-
-def zip_members(volume_id: str, xml_id: str) -> list[tuple[str, str]]:
-    """(kind, site path) of a document's files in the edition's zip."""
-    return [("xml", urls.tei_download(volume_id, xml_id)), ("txt", urls.text_download(volume_id, xml_id)),
-            ("json", urls.json_download(volume_id, xml_id))]
 
 
 def _size(n: int) -> str:
