@@ -2,7 +2,7 @@
 
 Lines are cut by us rather than by the formatter, so that every line can carry
 its own anchor (``#L12``) and a token spanning lines (a long attribute, a
-comment) still closes its ``<span>`` on each line.
+comment) still closes its ``<span>`` on each line (:func:`numbered`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import html
 import re
 from functools import lru_cache
 
-from markupsafe import Markup
-from pygments import lex
+from markupsafe import Markup, escape
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import XmlLexer
 from pygments.token import STANDARD_TYPES, Error, Whitespace, _TokenType
@@ -91,13 +90,13 @@ def _combined(rules):
 _LEXER = CombinedXmlLexer()  # stateless between calls: lex() asks it for fresh token streams
 
 
-def lines(data: bytes) -> list[Markup]:
-    """The file as highlighted HTML, a fragment per line (1-based: ``lines[0]`` is line 1)."""
-    text = data.decode("utf-8")
+def lines(data: bytes) -> list[str]:
+    """The file as highlighted HTML (escaped already), a fragment per line (1-based:
+    ``lines[0]`` is line 1)."""
     out: list[list[str]] = [[]]
     line = out[-1]
     known = _pieces  # a token within a line, as HTML: most are tags, names and spaces seen before
-    for token, value in lex(text, _LEXER):
+    for _, token, value in _LEXER.get_tokens_unprocessed(_as_pygments_reads(data.decode("utf-8"))):
         piece = known.get((token, value))
         if piece is not None:
             line.append(piece)
@@ -114,7 +113,29 @@ def lines(data: bytes) -> list[Markup]:
             known[(token, value)] = line[-1]
     if out and not out[-1]:
         out.pop()  # the final newline
-    return [Markup("".join(parts)) for parts in out]
+    return ["".join(parts) for parts in out]
+
+
+def _as_pygments_reads(text: str) -> str:
+    """The text as a Pygments lexer with its default options reads it (``Lexer.get_tokens``:
+    no byte-order mark, ``\n`` line ends, no blank lines at either end, a final newline);
+    the tokens are then taken straight from the lexer, without the stream around them."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    return text if text.endswith("\n") else text + "\n"
+
+
+def numbered(data: bytes, back: dict[int, list[tuple[str, str]]]) -> Markup:
+    """The highlighted file as the source view shows it: each line a block with its own
+    anchor (``#L12``), its number, and ``back`` links (label, href) to where the reading
+    text has what the line holds."""
+    out = []
+    for n, code in enumerate(lines(data), start=1):
+        links = "".join(f'<a href="{escape(href)}">{escape(label)}</a>' for label, href in back.get(n, ()))
+        out.append(f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>'
+                   f'<span class="back">{links}</span>{code}</span>')
+    return Markup("".join(out))
 
 
 _pieces: dict = {}

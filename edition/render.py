@@ -358,11 +358,10 @@ class Site:
             label = docparts.anchor_label(xml_id, doc, ctx)
             if label:
                 back.setdefault(line, []).append((label, f"{reading}#{xml_id}"))
-        lines = [(n, html, back.get(n, [])) for n, html in enumerate(highlight.lines(tei_bytes), start=1)]
         title = f"TEI source of Document {doc.n}"
         context = self._common(page, title, f"{title}, {entry.volume.title}")
         return self._render(
-            "source.html", doc=doc, volume=entry.volume, lines=lines, reading=reading,
+            "source.html", doc=doc, volume=entry.volume, code=highlight.numbered(tei_bytes, back), reading=reading,
             tei_href=urls.href(page, urls.tei_download(entry.volume.id, doc.xml_id)), **context,
         )
 
