@@ -193,6 +193,7 @@ def _page_element(style) -> "_model.Text":
     return next(el for el in style.root.iter() if isinstance(el, _model.Text))
 
 
+@lru_cache(maxsize=4096)  # a document's pages are asked for once per style and kind of citation
 def _page_text(style, pages: str) -> str:
     """Pages as the style writes a page variable (ranges joined and shortened its way)."""
     return str(_page_element(style)._process(pages, "page"))

@@ -267,6 +267,7 @@ class CacheStore:
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
+        self._made = False  # the folder, made at the first entry
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -281,8 +282,25 @@ class CacheStore:
         (self.folder / key).unlink(missing_ok=True)
 
     def put(self, key: str, data: bytes) -> None:
-        if not (self.folder / key).exists():
-            write_file(self.folder / key, data, durable=False)
+        """Keep ``data`` under ``key``, atomically: a temporary file of this process and
+        thread beside it (keys are unique within a build, so no other writer has that
+        name), then renamed; not synced, a cache need not wait for the disk."""
+        target = os.path.join(self.folder, key)
+        if os.path.exists(target):
+            return
+        if not self._made:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._made = True
+        tmp = os.path.join(self.folder, f".{key}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
 
     def keep_only(self, keys: set[str]) -> None:
         if not self.folder.is_dir():
