@@ -14,20 +14,29 @@ from .model import Container, Document, Note, Para, Volume, notes
 REGISTER_TITLES = {"person": "Persons", "term": "Abbreviations and terms", "place": "Places"}
 
 
-def anchor_label(xml_id: str, doc: Document, ctx: markup.Context) -> str | None:
-    if xml_id in ctx.paragraph_numbers:
-        return f"¶{ctx.paragraph_numbers[xml_id]}"
+def anchor_labels(ids, doc: Document, ctx: markup.Context) -> dict[str, str]:
+    """What each of these anchors is called (``¶3``, ``note 1``, ``page 524``,
+    ``annotation 2``, ``document``), by its id; an id that is none of them is left out.
+    The document's notes and annotations are looked through once, not once an id."""
+    note_labels: dict[str, str] = {}
     for note in notes(doc):
-        if note.xml_id == xml_id:
-            return f"note {note.n}"
-    if xml_id.startswith("pg_"):
-        return f"page {xml_id[3:]}"
+        note_labels.setdefault(note.xml_id, f"note {note.n}")
+    annotation_labels: dict[str, str] = {}
     for ann in doc.annotations:
-        if ann.xml_id == xml_id:
-            return f"annotation {ann.n}"
-    if xml_id == doc.xml_id:
-        return "document"
-    return None
+        annotation_labels.setdefault(ann.xml_id, f"annotation {ann.n}")
+    out = {}
+    for xml_id in ids:
+        if xml_id in ctx.paragraph_numbers:
+            out[xml_id] = f"¶{ctx.paragraph_numbers[xml_id]}"
+        elif xml_id in note_labels:
+            out[xml_id] = note_labels[xml_id]
+        elif xml_id.startswith("pg_"):
+            out[xml_id] = f"page {xml_id[3:]}"
+        elif xml_id in annotation_labels:
+            out[xml_id] = annotation_labels[xml_id]
+        elif xml_id == doc.xml_id:
+            out[xml_id] = "document"
+    return out
 
 
 def is_dateline_opener(block) -> bool:

@@ -354,8 +354,9 @@ class Site:
         page = ctx.source_page
         back: dict[int, list[tuple[str, str]]] = {}
         reading = urls.href(page, entry.page)
+        labels = docparts.anchor_labels(ctx.source_lines, doc, ctx)
         for xml_id, line in ctx.source_lines.items():
-            label = docparts.anchor_label(xml_id, doc, ctx)
+            label = labels.get(xml_id)
             if label:
                 back.setdefault(line, []).append((label, f"{reading}#{xml_id}"))
         title = f"TEI source of Document {doc.n}"
