@@ -34,6 +34,13 @@ _HI = {"italic": "i", "strong": "b", "bold": "b", "underline": "u", "superscript
 _CODE = re.compile(r"(\(?)(TS|LOU|S|C|U)((?:/[A-Z]+)*)(.*)", re.S)
 
 
+def _html(template: str, *args, **kwargs) -> Markup:
+    """``Markup(template).format(...)`` at the speed of ``str.format``: each argument is
+    escaped (Markup stays as it is) and put in by Python's own formatting, not by
+    markupsafe's formatter written in Python; the same HTML, in a fifth of the time."""
+    return Markup(template.format(*[escape(a) for a in args], **{k: escape(v) for k, v in kwargs.items()}))
+
+
 @dataclass
 class Context:
     """What rendering one document's page needs to know."""
@@ -68,7 +75,7 @@ class Context:
         if not line:
             return Markup("")
         href = urls.href(self.page, self.source_page, urls.source_line(line))
-        return Markup('<a class="src" href="{}" aria-label="{}">TEI</a>').format(href, f"{label} in the TEI source")
+        return _html('<a class="src" href="{}" aria-label="{}">TEI</a>', href, f"{label} in the TEI source")
 
 
 # ------------------------------------------------------------------ inline
@@ -99,13 +106,11 @@ def _anchor(anchor: Anchor, ctx: Context, plain_links: bool) -> Markup:
     annotation's letter, linked to it (and showing it in place with JavaScript)."""
     ann = ctx.annotation_ends.get(anchor.xml_id)
     if ann is None:
-        return Markup('<span class="ann-start" id="{}"></span>').format(anchor.xml_id)
+        return _html('<span class="ann-start" id="{}"></span>', anchor.xml_id)
     if plain_links:
-        return Markup('<sup class="annref">{}</sup>').format(ann.n)
-    return Markup(
-        '<a class="annref" id="{id}-ref" href="#{id}" role="doc-noteref" data-note="{id}">'
-        '<sup><span class="visually-hidden"> editorial annotation </span>{n}</sup></a>'
-    ).format(id=ann.xml_id, n=ann.n)
+        return _html('<sup class="annref">{}</sup>', ann.n)
+    return _html('<a class="annref" id="{id}-ref" href="#{id}" role="doc-noteref" data-note="{id}">'
+        '<sup><span class="visually-hidden"> editorial annotation </span>{n}</sup></a>', id=ann.xml_id, n=ann.n)
 
 
 def page_marker(pb: PageBreak, ctx: Context) -> Markup:
@@ -114,21 +119,17 @@ def page_marker(pb: PageBreak, ctx: Context) -> Markup:
     on screen; the separator itself is empty, named by its title."""
     label = f"Page {pb.n}"
     if not pb.xml_id:
-        return Markup('<span class="pb" role="doc-pagebreak" title="{0}"></span><span class="pb-label">[{0}]</span>').format(label)
+        return _html('<span class="pb" role="doc-pagebreak" title="{0}"></span><span class="pb-label">[{0}]</span>', label)
     # the label leads to the page's citation (the marker itself is the page's anchor)
-    return Markup(
-        '<span class="pb" id="{id}" role="doc-pagebreak" title="{label}"></span>'
-        '<a class="pb-label" href="#cite-{id}" aria-label="{label}: cite this page">[{label}]</a>'
-    ).format(id=pb.xml_id, label=label)
+    return _html('<span class="pb" id="{id}" role="doc-pagebreak" title="{label}"></span>'
+        '<a class="pb-label" href="#cite-{id}" aria-label="{label}: cite this page">[{label}]</a>', id=pb.xml_id, label=label)
 
 
 def callout(note: Note) -> Markup:
     if not note.xml_id:
-        return Markup("<sup>{}</sup>").format(note.n)
-    return Markup(
-        '<a class="fnref" id="{id}-ref" href="#{id}" role="doc-noteref" data-note="{id}">'
-        '<sup><span class="visually-hidden"> note </span>{n}</sup></a>'
-    ).format(id=note.xml_id, n=note.n)
+        return _html("<sup>{}</sup>", note.n)
+    return _html('<a class="fnref" id="{id}-ref" href="#{id}" role="doc-noteref" data-note="{id}">'
+        '<sup><span class="visually-hidden"> note </span>{n}</sup></a>', id=note.xml_id, n=note.n)
 
 
 def _span(span: Span, ctx: Context, plain_links: bool) -> Markup:
@@ -139,19 +140,19 @@ def _span(span: Span, ctx: Context, plain_links: bool) -> Markup:
     if kind == "hi":
         tag = _HI.get(span.attr("rend") or "")
         if tag:
-            return Markup("<{0}>{1}</{0}>").format(Markup(tag), inner)
+            return _html("<{0}>{1}</{0}>", Markup(tag), inner)
         if span.attr("rend") in ("smallcaps", "sc"):
-            return Markup('<span class="smallcaps">{}</span>').format(inner)
+            return _html('<span class="smallcaps">{}</span>', inner)
         return inner
     if kind == "date":
         when = span.attr("when")
         if when and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", when):
-            return Markup('<time datetime="{}">{}</time>').format(when, inner)
+            return _html('<time datetime="{}">{}</time>', when, inner)
         return inner
     if kind == "ref":
         href = None if plain_links else _ref_href(span.attr("target") or "", ctx)
         if href:  # names inside a link are not links themselves
-            return Markup('<a href="{}">{}</a>').format(href, inline(span.children, ctx, plain_links=True))
+            return _html('<a href="{}">{}</a>', href, inline(span.children, ctx, plain_links=True))
         return inner
     if kind in _NAME_ATTR and span.attr(_NAME_ATTR[kind]):
         return _name(span, inner, ctx, plain_links)
@@ -159,8 +160,8 @@ def _span(span: Span, ctx: Context, plain_links: bool) -> Markup:
         tag, cls = _PHRASES[kind]
         if tag is None:
             return inner
-        attrs = Markup(' class="{}"').format(cls) if cls else Markup("")
-        return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attrs, inner)
+        attrs = _html(' class="{}"', cls) if cls else Markup("")
+        return _html("<{0}{1}>{2}</{0}>", Markup(tag), attrs, inner)
     ctx.warn(span.line, f"<{kind}> is not an element the renderer knows; its text is shown as plain text")
     return inner
 
@@ -180,9 +181,9 @@ def _name(span: Span, inner: Markup, ctx: Context, plain_links: bool) -> Markup:
     desc = f"{entry.display}: {entry.description}" if entry.description else entry.display
     cls = _NAME_CLASS[entry.kind]
     if plain_links:
-        return Markup('<span class="{}">{}</span>').format(cls, inner)
+        return _html('<span class="{}">{}</span>', cls, inner)
     href = urls.href(ctx.page, ctx.register_pages[entry.kind], entry.id)
-    return Markup('<a class="{} name" href="{}" data-desc="{}">{}</a>').format(cls, href, desc, inner)
+    return _html('<a class="{} name" href="{}" data-desc="{}">{}</a>', cls, href, desc, inner)
 
 
 def _marking(span: Span, inner: Markup) -> Markup:
@@ -191,9 +192,9 @@ def _marking(span: Span, inner: Markup) -> Markup:
     words = plain(span.children, line_break="")
     match = _CODE.fullmatch(words)
     if span.attr("subtype") == "document" or not match:
-        return Markup('<span class="marking">{}</span>').format(inner)
+        return _html('<span class="marking">{}</span>', inner)
     opening, code, caveats, rest = match.groups()
-    return Markup('<span class="marking">{}<abbr title="{}">{}</abbr>{}</span>').format(
+    return _html('<span class="marking">{}<abbr title="{}">{}</abbr>{}</span>', 
         opening, title, code + caveats, rest
     )
 
@@ -227,7 +228,7 @@ def blocks(items: tuple[Block, ...], ctx: Context, level: int = 2) -> Markup:
 
 def block(item: Block, ctx: Context, level: int = 2) -> Markup:
     if isinstance(item, PageBreak):
-        return Markup('<div class="pb-between">{}{}</div>').format(
+        return _html('<div class="pb-between">{}{}</div>', 
             page_marker(item, ctx), ctx.source_link(item.xml_id, f"Page {item.n}"))
     if isinstance(item, Para):
         return _para(item, ctx, level)
@@ -238,13 +239,13 @@ def block(item: Block, ctx: Context, level: int = 2) -> Markup:
     if isinstance(item, Container):
         inner = blocks(item.children, ctx, level + 1 if item.kind == "attachment" else level)
         if item.kind == "attachment":
-            return Markup('<section class="attachment">\n{}\n</section>').format(inner)
+            return _html('<section class="attachment">\n{}\n</section>', inner)
         if item.kind == "quote":
-            return Markup("<blockquote>\n{}\n</blockquote>").format(inner)
+            return _html("<blockquote>\n{}\n</blockquote>", inner)
         if item.kind in ("opener", "closer", "postscript", "div", "lg", "floatingText"):
-            return Markup('<div class="{}">\n{}\n</div>').format(item.kind, inner)
+            return _html('<div class="{}">\n{}\n</div>', item.kind, inner)
         ctx.warn(0, f"<{item.kind}> is not a container the renderer knows; its text is shown")
-        return Markup("<div>\n{}\n</div>").format(inner)
+        return _html("<div>\n{}\n</div>", inner)
     raise TypeError(item)  # pragma: no cover
 
 
@@ -252,46 +253,44 @@ def _para(item: Para, ctx: Context, level: int) -> Markup:
     content = inline(item.content, ctx)
     if item.kind == "p":
         if not item.xml_id:
-            return Markup("<p>{}</p>").format(content)
+            return _html("<p>{}</p>", content)
         number = ctx.paragraph_numbers[item.xml_id]
         # an id published earlier for this paragraph keeps resolving
-        old = Markup("").join(Markup('<span class="alias" id="{}"></span>').format(a) for a in ctx.aliases.get(item.xml_id, ()))
-        return Markup(
-            '<p class="para" id="{id}">{old}<span class="pnum"><a href="#{id}" aria-label="Paragraph {n}">¶{n}</a>'
-            '{src}<a class="cite-link" href="#cite-{id}" aria-label="Cite paragraph {n}">cite</a></span>{content}</p>'
-        ).format(id=item.xml_id, n=number, src=ctx.source_link(item.xml_id, f"Paragraph {number}"),
+        old = Markup("").join(_html('<span class="alias" id="{}"></span>', a) for a in ctx.aliases.get(item.xml_id, ()))
+        return _html('<p class="para" id="{id}">{old}<span class="pnum"><a href="#{id}" aria-label="Paragraph {n}">¶{n}</a>'
+            '{src}<a class="cite-link" href="#cite-{id}" aria-label="Cite paragraph {n}">cite</a></span>{content}</p>', id=item.xml_id, n=number, src=ctx.source_link(item.xml_id, f"Paragraph {number}"),
                  content=content, old=old)
     if item.kind == "head":
         tag = Markup(f"h{min(level + 1, 6)}")
-        return Markup("<{0}>{1}</{0}>").format(tag, content)
+        return _html("<{0}>{1}</{0}>", tag, content)
     if item.kind in ("salute", "signed", "dateline", "label", "byline", "trailer"):
-        return Markup('<p class="{}">{}</p>').format(item.kind, content)
+        return _html('<p class="{}">{}</p>', item.kind, content)
     ctx.warn(item.line, f"<{item.kind}> is not an element the renderer knows; its text is shown as a paragraph")
-    return Markup("<p>{}</p>").format(content)
+    return _html("<p>{}</p>", content)
 
 
 def _list(item: ListBlock, ctx: Context) -> Markup:
     if item.type == "subject":
         return Markup("\n").join(
-            Markup('<p class="subject"><span class="subject-label">Subject:</span> {}</p>').format(inline(i.content, ctx))
+            _html('<p class="subject"><span class="subject-label">Subject:</span> {}</p>', inline(i.content, ctx))
             for i in item.items
         )
-    head = Markup('<p class="list-head">{}</p>\n').format(inline(item.head, ctx)) if item.head else Markup("")
-    return head + Markup("<ul>\n{}\n</ul>").format(Markup("\n").join(_item(i, ctx) for i in item.items))
+    head = _html('<p class="list-head">{}</p>\n', inline(item.head, ctx)) if item.head else Markup("")
+    return head + _html("<ul>\n{}\n</ul>", Markup("\n").join(_item(i, ctx) for i in item.items))
 
 
 def _item(item: Item, ctx: Context) -> Markup:
     subs = Markup("").join(_list(s, ctx) for s in item.sublists)
-    return Markup("<li>{}{}</li>").format(inline(item.content, ctx), subs)
+    return _html("<li>{}{}</li>", inline(item.content, ctx), subs)
 
 
 def _table(item: Table, ctx: Context) -> Markup:
-    caption = Markup("<caption>{}</caption>").format(inline(item.head, ctx)) if item.head else Markup("")
+    caption = _html("<caption>{}</caption>", inline(item.head, ctx)) if item.head else Markup("")
     rows = Markup("\n").join(
-        Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(inline(c, ctx)) for c in row))
+        _html("<tr>{}</tr>", Markup("").join(_html("<td>{}</td>", inline(c, ctx)) for c in row))
         for row in item.rows
     )
-    return Markup('<div class="table-wrap"><table>{}\n{}\n</table></div>').format(caption, rows)
+    return _html('<div class="table-wrap"><table>{}\n{}\n</table></div>', caption, rows)
 
 
 def number_paragraphs(doc: Document) -> dict[str, int]:
