@@ -37,7 +37,7 @@ _CODE = re.compile(r"(\(?)(TS|LOU|S|C|U)((?:/[A-Z]+)*)(.*)", re.S)
 def _html(template: str, *args, **kwargs) -> Markup:
     """``Markup(template).format(...)`` at the speed of ``str.format``: each argument is
     escaped (Markup stays as it is) and put in by Python's own formatting, not by
-    markupsafe's formatter written in Python; the same HTML, in a fifth of the time."""
+    markupsafe's formatter written in Python; the same HTML, in less than half the time."""
     return Markup(template.format(*[escape(a) for a in args], **{k: escape(v) for k, v in kwargs.items()}))
 
 
