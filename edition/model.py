@@ -299,13 +299,27 @@ def document_inlines(doc: Document) -> tuple[Inline, ...]:
 
 def notes(doc: Document) -> tuple[Note, ...]:
     """The document's footnotes in order of their callouts."""
-    return tuple(n for n in iter_inlines(document_inlines(doc)) if isinstance(n, Note))
+    return _of_last(doc, "notes", lambda: tuple(n for n in iter_inlines(document_inlines(doc)) if isinstance(n, Note)))
 
 
 def page_breaks(doc: Document) -> tuple[PageBreak, ...]:
-    return tuple(
-        n for n in iter_inlines(document_inlines(doc), into_notes=True) if isinstance(n, PageBreak)
-    )
+    return _of_last(doc, "page_breaks", lambda: tuple(
+        n for n in iter_inlines(document_inlines(doc), into_notes=True) if isinstance(n, PageBreak)))
+
+
+# A document's pages ask for its notes and page breaks a dozen times over: the answers for
+# the last document asked about are kept.  A document never changes (a changed one is a new
+# object), and the one kept is held, so its identity cannot pass to another.
+_last: dict[str, tuple] = {}
+
+
+def _of_last(doc: Document, what: str, find):
+    kept = _last.get(what)
+    if kept is not None and kept[0] is doc:
+        return kept[1]
+    found = find()
+    _last[what] = (doc, found)
+    return found
 
 
 def paragraphs(blocks: tuple[Block, ...]):
