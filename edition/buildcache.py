@@ -7,6 +7,8 @@ Two kinds of work are kept, each under the digest of everything it depends on:
 * a part of the search index (``search-…``), from the pages Pagefind read for it;
 * that the zip of the edition with a given digest was made by this program and
   zlib (``zip-…``), so that the next build may take its members over;
+* a register page (``page-…``), from where each entry is named and everything
+  site-wide that a page shows;
 * a document rendered (``doc-…``): the document model, its volume, its two
   neighbours (their titles stand in its prev/next links), the ids of the other
   documents of its volume (its cross-references), and everything site-wide that
@@ -132,6 +134,11 @@ class BuildCache:
                       for e in (entries[k - 1] if k else None, entries[k + 1] if k + 1 < len(entries) else None) if e]
         return "doc-" + _digest(site_key, entry.digest, entry.volume, entry.source, neighbours,
                                 volume_ids[entry.volume.id], k == 0, k + 1 == len(entries))
+
+    def page_key(self, site_key: str, what) -> str:
+        """A site page made from ``what`` (a register page: where each entry is named) and
+        everything site-wide that a page shows (``site_key``)."""
+        return "page-" + _digest(site_key, what)
 
     def zip_key(self, zip_digest: str) -> str:
         """That a zip of this digest was made by this build's program and zlib, at the

@@ -138,7 +138,8 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
         site_regs = {v: r for v, r in regs.items() if r.entries}
         site_pages = render.Site(edition, entries, pages, site_regs,
                                  document=lambda k: documents.take(_shelf_key(entries[k])))
-        doc_keys = _document_keys(kept, kept.site_key(pages, site_regs, edition.templates_dir), entries)
+        site_key = kept.site_key(pages, site_regs, edition.templates_dir)
+        doc_keys = _document_keys(kept, site_key, entries)
         writer = SiteWriter(site)
         indexing = pagefind_index.Indexing("en", Location(edition.config_path)) if edition.search else None
         try:
@@ -167,7 +168,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
                              f" ({indexing.anew} of {len(indexing.shards())} parts anew)")
                 writer.write(urls.SEARCH_FALLBACK, indexing.fallback_script(), edition.config_path)
             shards = indexing.shards() if indexing is not None else []
-            for path, data, source in site_pages.files(made, shards):
+            for path, data, source in site_pages.files(made, shards, _kept_page(kept, used, site_key)):
                 writer.write(path, data, source)
             writer.write("anchors.json", anchors.manifest(manifest), edition.config_path)
             for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
@@ -189,6 +190,20 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
                        tuple(warnings + site_pages.warnings), time.perf_counter() - started,
                        indexing.seconds if indexing else None, kept.hits, kept.misses)
+
+
+def _kept_page(kept: buildcache.BuildCache, used: set[str], site_key: str):
+    """A site page as a previous build made it from the same inputs, or made now and kept."""
+    def page(what, make) -> bytes:
+        key = kept.page_key(site_key, what)
+        used.add(key)
+        data = kept.reuse(key)
+        if data is None:
+            data = make()
+            kept.put(key, data)
+        return data
+
+    return page
 
 
 def _previous_zip(site: str | Path, kept: buildcache.BuildCache, used: set[str]) -> downloads.PreviousZip:

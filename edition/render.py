@@ -105,12 +105,14 @@ class Site:
 
     # -- the files ---------------------------------------------------------
 
-    def files(self, made: dict, search_shards: list[str] = ()):
+    def files(self, made: dict, search_shards: list[str] = (), kept=None):
         """Every file but the documents' own (see :meth:`document_output`, whose results
-        :meth:`add` must have been given first) and the :meth:`downloads` (``made``: path →
-        the download being made); ``search_shards`` are the parts of the search index."""
+        :meth:`add` must have been given first) and the downloads (``made``: path → the
+        download being made); ``search_shards`` are the parts of the search index.
+        ``kept(what, make)`` may give a register page made before from the same ``what``
+        (everything site-wide that a page shows is the caller's to add), or ``make()`` it."""
         yield from self._dts()
-        yield from self._registers()
+        yield from self._registers(kept or (lambda what, make: make()))
         if self.edition.search:
             yield from self._search(list(search_shards))
         for page in self.pages:
@@ -308,25 +310,33 @@ class Site:
                     out.append(anchors.Citable(reg.id, kind, page, anchors.digest(f"{reg.name} {reg.description}"), reg.name))
         return out
 
-    def _registers(self):
+    def _registers(self, kept):
         for vol_id, regs in self.registers.items():
             pages = self._register_pages(vol_id)
             if not pages:
                 continue
-            vol = self.edition.volume_by_id(vol_id)
+            occurrences = self.occurrences.get(vol_id, {})
             for kind, page in pages.items():
-                rows = []
-                for reg in sorted(regs.of_kind(kind), key=lambda e: e.name.lower()):
-                    places = {}  # each place once, in reading order
-                    for entry, occ in self.occurrences.get(vol_id, {}).get(reg.id, []):
-                        places[(f"Document {entry.outline.n}, {occ.label}", urls.href(page, entry.page, occ.anchor))] = None
-                    places = list(places)
-                    rows.append({"entry": reg, "places": places})
-                title = f"{REGISTER_TITLES[kind]}: {vol.subseries}, Volume {vol.number}"
-                context = self._common(page, title, f"{title}, with every place where each is named")
-                others = [(REGISTER_TITLES[k], urls.href(page, p)) for k, p in pages.items() if k != kind]
-                yield page, self._render("register.html", rows=rows, volume=vol, others=others, **context), \
+                entries = sorted(regs.of_kind(kind), key=lambda e: e.name.lower())
+                # what the page shows of the documents: where each entry is named
+                named = [(reg.id, [(e.outline.n, e.page, occ.label, occ.anchor) for e, occ in occurrences.get(reg.id, [])])
+                         for reg in entries]
+                yield page, kept(("register", vol_id, kind, named),
+                                 lambda: self._register(vol_id, kind, page, pages, dict(named), entries)), \
                     self.edition.config_path
+
+    def _register(self, vol_id: str, kind: str, page: str, pages: dict[str, str], named: dict, entries) -> bytes:
+        vol = self.edition.volume_by_id(vol_id)
+        rows = []
+        for reg in entries:
+            places = {}  # each place once, in reading order
+            for n, doc_page, label, anchor in named[reg.id]:
+                places[(f"Document {n}, {label}", urls.href(page, doc_page, anchor))] = None
+            rows.append({"entry": reg, "places": list(places)})
+        title = f"{REGISTER_TITLES[kind]}: {vol.subseries}, Volume {vol.number}"
+        context = self._common(page, title, f"{title}, with every place where each is named")
+        others = [(REGISTER_TITLES[k], urls.href(page, p)) for k, p in pages.items() if k != kind]
+        return self._render("register.html", rows=rows, volume=vol, others=others, **context)
 
     def register_search_pages(self) -> list:
         """The register pages as the search sees them (the documents' come with

@@ -71,6 +71,18 @@ def test_a_rebuild_links_the_files_it_would_write_unchanged_and_writes_the_other
     assert "static/pygments.css" in shared and "frus1981-88v03/persons.html" in shared
 
 
+def test_a_name_named_anew_remakes_its_register_page_as_a_full_build_would(seeds, tmp_path):
+    _build(seeds, tmp_path / "site")
+    persons = tmp_path / "site" / "frus1981-88v03" / "persons.html"
+    before = persons.read_text(encoding="utf-8")
+    d3 = seeds / "d3.txt"
+    d3.write_text(d3.read_text(encoding="utf-8").replace("Moscow always likes", "Moscow, as Gromyko knows, always likes", 1),
+                  encoding="utf-8")
+    _build(seeds, tmp_path / "site")
+    _assert_as_a_full_build(seeds, tmp_path)
+    assert persons.read_text(encoding="utf-8").count("Document 3, ") > before.count("Document 3, ")
+
+
 def test_a_new_head_redoes_the_neighbours_whose_links_show_it(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     d3 = seeds / "d3.txt"
@@ -96,8 +108,9 @@ def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     cache = tmp_path / ".site-cache"
     entries = sorted(cache.iterdir())
-    steps = [e for e in entries if e.name.startswith(("seed-", "doc-"))]
-    assert len(steps) == 10 and len(entries) == 12  # and the index's one part, and the zip's voucher
+    kinds = sorted(e.name.partition("-")[0] for e in entries)
+    # and the index's one part, the three register pages, the zip's voucher
+    assert kinds == ["doc"] * 5 + ["page"] * 3 + ["search"] + ["seed"] * 5 + ["zip"]
     for entry in entries:
         entry.write_bytes(b"not a pickle")
     report = _build(seeds, tmp_path / "site")
@@ -110,7 +123,7 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds, tmp_path):
     (seeds / "d5.txt").unlink()
     _build(seeds, tmp_path / "site")
     kinds = [e.name.partition("-")[0] for e in (tmp_path / ".site-cache").iterdir()]
-    assert sorted(kinds) == ["doc"] * 4 + ["search"] + ["seed"] * 4 + ["zip"]
+    assert sorted(kinds) == ["doc"] * 4 + ["page"] * 3 + ["search"] + ["seed"] * 4 + ["zip"]
 
 
 def test_a_new_program_reuses_nothing(seeds, tmp_path, monkeypatch):
