@@ -9,6 +9,9 @@ Two kinds of work are kept, each under the digest of everything it depends on:
   zlib (``zip-…``), so that the next build may take its members over;
 * a register page (``page-…``), from where each entry is named and everything
   site-wide that a page shows;
+* and, rewritten by every build that succeeds, the record of which site files it
+  wrote from which kept work (``site-record``), so that the next build links those
+  still as it left them without reading them;
 * a document rendered (``doc-…``): the document model, its volume, its two
   neighbours (their titles stand in its prev/next links), the ids of the other
   documents of its volume (its cross-references), and everything site-wide that
@@ -186,7 +189,17 @@ class BuildCache:
         if self.store is not None and not self.store.has(key):
             self.store.put(key, pickle.dumps(value, protocol=5))
 
+    SITE_RECORD = "site-record"
+
+    def site_record(self) -> dict | None:
+        """What the build that made the current site wrote from kept work (``write.SiteWriter.record``)."""
+        return self.reuse(self.SITE_RECORD)
+
+    def keep_site_record(self, record: dict) -> None:
+        if self.store is not None:
+            self.store.replace(self.SITE_RECORD, pickle.dumps(record, protocol=5))
+
     def keep_only(self, keys: set[str]) -> None:
         """Forget what this build did not use, so that the cache does not grow forever."""
         if self.store is not None:
-            self.store.keep_only(keys)
+            self.store.keep_only(keys | {self.SITE_RECORD})

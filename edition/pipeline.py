@@ -140,7 +140,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
                                  document=lambda k: documents.take(_shelf_key(entries[k])))
         site_key = kept.site_key(pages, site_regs, edition.templates_dir)
         doc_keys = _document_keys(kept, site_key, entries)
-        writer = SiteWriter(site)
+        writer = SiteWriter(site, kept.site_record() if Path(site).is_dir() else None)
         indexing = pagefind_index.Indexing("en", Location(edition.config_path)) if edition.search else None
         try:
             sums: dict[str, str] = {}  # the SHA-256 of each document's files in the zip
@@ -179,6 +179,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
                     for path, data in pagefind_index.published(files, primary=k == 0):
                         writer.write(f"{urls.search_bundle(shards, k)}/{path}", data, "pagefind")
             writer.commit()
+            kept.keep_site_record(writer.record())
         except BaseException:
             writer.abandon()
             raise
@@ -270,7 +271,7 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
         sums.update(output.sums)  # before the files: the zip asks once they are written
         corpus_members.add(urls.tei_download(entries[k - 1].volume.id, entries[k - 1].outline.xml_id), output.corpus)
         for path, data in output.files:
-            writer.write(path, data, entries[k - 1].source)
+            writer.write(path, data, entries[k - 1].source, origin=key)
         if indexing is not None and output.search_page is not None:
             indexing.add(output.search_page)
             if k - 1 in completes:

@@ -144,7 +144,8 @@ class Shelf(Spool):
 class SiteWriter:
     """Collects a build in ``<site>.tmp-…`` and swaps it in on :meth:`commit`."""
 
-    def __init__(self, site: str | Path):
+    def __init__(self, site: str | Path, record: dict | None = None):
+        """``record``: what the build that made the current site wrote (:meth:`record`)."""
         self.site = Path(site)
         self.site.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f"{self.site.name}.tmp-", dir=self.site.parent))
@@ -156,10 +157,13 @@ class SiteWriter:
         self._closing = False  # no more files will come
         self._folders: set[str] = set()  # made already
         self._staging, self._previous = str(self.staging), str(self.site)
+        self._record = record or {}
+        self._origins: dict[str, str] = {}  # path → the cached work its bytes came from
 
-    def write(self, relative: str, data, source: str) -> None:
+    def write(self, relative: str, data, source: str, origin: str | None = None) -> None:
         """Stage ``data``: bytes, or a :class:`Streamed` file, made in a thread of its own
-        (``commit`` waits for it, and raises what went wrong in it)."""
+        (``commit`` waits for it, and raises what went wrong in it).  ``origin`` names
+        the kept work the bytes are (a build cache key: the same key, the same bytes)."""
         # the site's paths are made by ``urls``, normalised: anything else is a bug, not user input
         if relative.startswith("/") or ".." in relative.split("/") or posixpath.normpath(relative) != relative:
             raise ValueError(f"output path outside the site, or not in its plain form: {relative}")
@@ -176,7 +180,9 @@ class SiteWriter:
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
         if isinstance(data, bytes):
-            if not self._link_unchanged(key, target, data):
+            if origin is not None:
+                self._origins[key] = origin
+            if not (self._link_recorded(key, target, origin) or self._link_unchanged(key, target, data)):
                 with open(target, "wb") as handle:
                     handle.write(data)
             with self._change:
@@ -195,6 +201,33 @@ class SiteWriter:
         thread = threading.Thread(target=make, name=f"write {key}", daemon=True)
         thread.start()
         self._making.append((thread, failed))
+
+    def _link_recorded(self, key: str, target: str, origin: str | None) -> bool:
+        """Link ``target`` to the previous site's file at the same path if the build that
+        made that site wrote it from the same kept work, and the file is as that build
+        left it (its inode's change time moves with any write or change of it): then its
+        bytes are these, unread."""
+        if origin is None or self._record.get(key, (None,))[0] != origin:
+            return False
+        old = os.path.join(self._previous, key)
+        try:
+            if _signature(os.lstat(old)) != self._record[key][1]:
+                return False
+            os.link(old, target, follow_symlinks=False)
+        except OSError:
+            return False
+        return True
+
+    def record(self) -> dict[str, tuple[str, tuple]]:
+        """After :meth:`commit`: each file written from kept work, with that work's name and
+        the file's state now (for the next build's :meth:`_link_recorded`)."""
+        out = {}
+        for key, origin in self._origins.items():
+            try:
+                out[key] = (origin, _signature(os.lstat(os.path.join(self._previous, key))))
+            except OSError:
+                continue
+        return out
 
     def _link_unchanged(self, key: str, target: str, data: bytes) -> bool:
         """Link ``target`` to the previous site's file at the same path if it holds these
@@ -261,6 +294,11 @@ class SiteWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
+def _signature(st: os.stat_result) -> tuple:
+    """What shows that a file is the one it was: the same inode, untouched since."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, stat.S_ISREG(st.st_mode))
+
+
 class CacheStore:
     """A folder of files named by their key, written atomically; a key names its
     content (a digest of everything it was made from), so an entry is never rewritten."""
@@ -301,6 +339,11 @@ class CacheStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+    def replace(self, key: str, data: bytes) -> None:
+        """Write the entry under ``key`` anew (the one entry that is not named by its content:
+        the record of the site the last build made)."""
+        write_file(self.folder / key, data, durable=False)
 
     def keep_only(self, keys: set[str]) -> None:
         if not self.folder.is_dir():

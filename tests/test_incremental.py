@@ -71,6 +71,31 @@ def test_a_rebuild_links_the_files_it_would_write_unchanged_and_writes_the_other
     assert "static/pygments.css" in shared and "frus1981-88v03/persons.html" in shared
 
 
+def test_a_file_as_the_last_build_left_it_is_linked_unread_and_one_changed_by_hand_is_not(seeds, tmp_path, monkeypatch):
+    from edition import write
+
+    site = tmp_path / "site"
+    _build(seeds, site)
+    compared: list[str] = []
+    unchanged = write.SiteWriter._link_unchanged
+    monkeypatch.setattr(write.SiteWriter, "_link_unchanged",
+                        lambda self, key, target, data: compared.append(key) or unchanged(self, key, target, data))
+    _build(seeds, site)
+    assert not [k for k in compared if k.startswith("frus1981-88v03/d")]  # every document's file linked unread
+    page = site / "frus1981-88v03" / "d2.html"
+    made = page.read_bytes()
+    changed = made.replace(b"Memorandum", b"Memorandun", 1)
+    assert len(changed) == len(made) and changed != made
+    page.unlink()  # replaced, not written into: the file is shared with the site before
+    page.write_bytes(changed)  # by hand, of the same size
+    compared.clear()
+    _build(seeds, site)
+    # read and compared, found different, written anew (the site's other pages are compared always)
+    assert [k for k in compared if k.startswith("frus1981-88v03/d")] == ["frus1981-88v03/d2.html"]
+    assert page.read_bytes() == made
+    _assert_as_a_full_build(seeds, tmp_path)
+
+
 def test_a_name_named_anew_remakes_its_register_page_as_a_full_build_would(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     persons = tmp_path / "site" / "frus1981-88v03" / "persons.html"
@@ -109,8 +134,8 @@ def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
     cache = tmp_path / ".site-cache"
     entries = sorted(cache.iterdir())
     kinds = sorted(e.name.partition("-")[0] for e in entries)
-    # and the index's one part, the three register pages, the zip's voucher
-    assert kinds == ["doc"] * 5 + ["page"] * 3 + ["search"] + ["seed"] * 5 + ["zip"]
+    # and the index's one part, the three register pages, the zip's voucher, the site's record
+    assert kinds == ["doc"] * 5 + ["page"] * 3 + ["search"] + ["seed"] * 5 + ["site"] + ["zip"]
     for entry in entries:
         entry.write_bytes(b"not a pickle")
     report = _build(seeds, tmp_path / "site")
@@ -123,7 +148,7 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds, tmp_path):
     (seeds / "d5.txt").unlink()
     _build(seeds, tmp_path / "site")
     kinds = [e.name.partition("-")[0] for e in (tmp_path / ".site-cache").iterdir()]
-    assert sorted(kinds) == ["doc"] * 4 + ["page"] * 3 + ["search"] + ["seed"] * 4 + ["zip"]
+    assert sorted(kinds) == ["doc"] * 4 + ["page"] * 3 + ["search"] + ["seed"] * 4 + ["site"] + ["zip"]
 
 
 def test_a_new_program_reuses_nothing(seeds, tmp_path, monkeypatch):
