@@ -11,7 +11,8 @@ Two kinds of work are kept, each under the digest of everything it depends on:
   site-wide that a page shows;
 * and, rewritten by every build that succeeds, the record of which site files it
   wrote from which kept work (``site-record``), so that the next build links those
-  still as it left them without reading them;
+  still as it left them without reading them, and the citation templates made so
+  far (``cite-templates``, see ``citetemplates``).
 * a document rendered (``doc-…``): the document model, its volume, its two
   neighbours (their titles stand in its prev/next links), the ids of the other
   documents of its volume (its cross-references), and everything site-wide that
@@ -190,6 +191,19 @@ class BuildCache:
             self.store.put(key, pickle.dumps(value, protocol=5))
 
     SITE_RECORD = "site-record"
+    TEMPLATES = "cite-templates"
+
+    def citation_templates(self) -> dict:
+        """The citation templates builds of this program have made (``citetemplates``): a
+        template is citeproc-py's output for a shape of reference, the same in every build."""
+        kept = self.reuse(self.TEMPLATES)
+        return kept[1] if isinstance(kept, tuple) and kept[0] == program_digest() else {}
+
+    def keep_citation_templates(self, known: dict) -> None:
+        """Keep ``known`` (every template the build had) if it has any not kept yet (those
+        of another program are dropped)."""
+        if self.store is not None and not known.keys() <= self.citation_templates().keys():
+            self.store.replace(self.TEMPLATES, pickle.dumps((program_digest(), known), protocol=5))
 
     def site_record(self) -> dict | None:
         """What the build that made the current site wrote from kept work (``write.SiteWriter.record``)."""
@@ -202,4 +216,4 @@ class BuildCache:
     def keep_only(self, keys: set[str]) -> None:
         """Forget what this build did not use, so that the cache does not grow forever."""
         if self.store is not None:
-            self.store.keep_only(keys | {self.SITE_RECORD})
+            self.store.keep_only(keys | {self.SITE_RECORD, self.TEMPLATES})

@@ -171,6 +171,21 @@ def direct(data: dict, style: str, locator) -> str:
 _TEMPLATES = citetemplates.Templates(direct, _style)
 
 
+def templates_made_anew() -> dict:
+    """The citation templates this process made since it was last asked (picklable)."""
+    return _TEMPLATES.made_anew()
+
+
+def known_templates() -> dict:
+    """Every citation template this process has."""
+    return _TEMPLATES.known()
+
+
+def adopt_templates(made: dict) -> None:
+    """Citation templates made by this program before (another process's, another build's)."""
+    _TEMPLATES.adopt(made)
+
+
 def _escaped(value):
     """citeproc-py's HTML formatter does not escape the data; we do, before."""
     if isinstance(value, str):

@@ -119,6 +119,21 @@ class Templates:
         self._direct = direct
         self._style = style
         self._made: dict = {}
+        self._new: dict = {}  # made here since :meth:`made_anew` was last asked
+
+    def made_anew(self) -> dict:
+        """The templates made since the last call (to keep them for the next build), and
+        forgotten as new: ``{key: template or None}``."""
+        new, self._new = self._new, {}
+        return new
+
+    def adopt(self, made: dict) -> None:
+        """Templates made before, by this program (a previous build's, or a worker's)."""
+        self._made.update(made)
+
+    def known(self) -> dict:
+        """Every template this process has, made or adopted."""
+        return dict(self._made)
 
     def render(self, item: dict, style: str, locator) -> str:
         """``item`` (escaped for HTML already) in ``style``, as citeproc-py formats it."""
@@ -128,7 +143,7 @@ class Templates:
         key = (style, locator, shape)
         template = self._made.get(key, _UNKNOWN)
         if template is _UNKNOWN:
-            template = self._made[key] = self._make(item, style, locator)
+            template = self._made[key] = self._new[key] = self._make(item, style, locator)
         if template is None:
             return self._direct(item, style, locator)
         return template.fill(self._values(item, style))

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import anchors, annotations, buildcache, docinfo, downloads, encode, markings, pagefind_index, prose, registers, render, seeds, tagging, tei, teiwrite, totext
+from . import anchors, annotations, buildcache, cite, docinfo, downloads, encode, markings, pagefind_index, prose, registers, render, seeds, tagging, tei, teiwrite, totext
 from . import parallel, search, urls
 from .errors import EditionError, Location, warning_text
 from .model import Document, Edition, Volume
@@ -140,6 +140,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
                                  document=lambda k: documents.take(_shelf_key(entries[k])))
         site_key = kept.site_key(pages, site_regs, edition.templates_dir)
         doc_keys = _document_keys(kept, site_key, entries)
+        cite.adopt_templates(kept.citation_templates())  # before the workers start, who share them
         writer = SiteWriter(site, kept.site_record() if Path(site).is_dir() else None)
         indexing = pagefind_index.Indexing("en", Location(edition.config_path)) if edition.search else None
         try:
@@ -180,6 +181,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
                         writer.write(f"{urls.search_bundle(shards, k)}/{path}", data, "pagefind")
             writer.commit()
             kept.keep_site_record(writer.record())
+            kept.keep_citation_templates(cite.known_templates())
         except BaseException:
             writer.abandon()
             raise
@@ -261,6 +263,9 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
     outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
                                lambda i: kept.get(doc_keys[i]), site_pages, workers)
     for k, (key, output) in enumerate(zip(doc_keys, outputs), start=1):
+        if output.templates:  # kept for the next build, not with the document
+            cite.adopt_templates(output.templates)
+            output = dataclasses.replace(output, templates={})
         kept.put(key, output)
         used.add(key)
         site_pages.add(k - 1, output)
@@ -339,11 +344,11 @@ def _read_seed_job(shared, job):
 
 
 def _render_job(site: render.Site, k: int):
-    """A document's output, its search page prepared for the index here, in the worker."""
+    """A document's output, its search page prepared for the index here, in the worker,
+    with the citation templates the worker made for it (for the building process to keep)."""
     output = site.document_output(k)
-    if output.search_page is None:
-        return output
-    return dataclasses.replace(output, search_page=pagefind_index.prepare(output.search_page))
+    search_page = pagefind_index.prepare(output.search_page) if output.search_page is not None else None
+    return dataclasses.replace(output, search_page=search_page, templates=cite.templates_made_anew())
 
 
 def _volume_order(edition: Edition, volume_id: str) -> int:

@@ -387,6 +387,7 @@ class DocumentOutput:
     manifest: bytes = b""  # its rows of anchors.json
     corpus: bytes = b""  # its TEI as its volume's corpus has it
     sums: tuple = ()  # (site path, SHA-256) of its files in the edition's zip
+    templates: dict = dataclasses.field(default_factory=dict)  # citation templates its process made for it
 
 
 def _size(n: int) -> str:

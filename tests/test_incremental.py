@@ -96,6 +96,28 @@ def test_a_file_as_the_last_build_left_it_is_linked_unread_and_one_changed_by_ha
     _assert_as_a_full_build(seeds, tmp_path)
 
 
+def test_citation_templates_are_kept_for_the_next_build(seeds, tmp_path, monkeypatch):
+    from edition import cite
+
+    _build(seeds, tmp_path / "site")
+    monkeypatch.setattr(cite._TEMPLATES, "_made", {})  # as a new process has none
+    calls: list[str] = []
+    direct = cite._TEMPLATES._direct
+    monkeypatch.setattr(cite._TEMPLATES, "_direct", lambda data, style, locator: calls.append(style) or direct(data, style, locator))
+    d3 = seeds / "d3.txt"
+    d3.write_text(d3.read_text(encoding="utf-8").replace("Moscow always likes", "Moscow always prefers", 1),
+                  encoding="utf-8")
+    _build(seeds, tmp_path / "site")
+    # d3 has no date: every style and kind of citation is filled in from a kept template, none made anew
+    assert calls == []
+    (tmp_path / ".site-cache" / "cite-templates").unlink()
+    monkeypatch.setattr(cite._TEMPLATES, "_made", {})
+    d3.write_text(d3.read_text(encoding="utf-8").replace("always prefers", "always liked", 1), encoding="utf-8")
+    _build(seeds, tmp_path / "site")
+    assert len(calls) == 2 * 3 * 3  # without them: two stand-ins, three styles, three kinds of citation
+    _assert_as_a_full_build(seeds, tmp_path)
+
+
 def test_a_name_named_anew_remakes_its_register_page_as_a_full_build_would(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     persons = tmp_path / "site" / "frus1981-88v03" / "persons.html"
@@ -134,8 +156,8 @@ def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
     cache = tmp_path / ".site-cache"
     entries = sorted(cache.iterdir())
     kinds = sorted(e.name.partition("-")[0] for e in entries)
-    # and the index's one part, the three register pages, the zip's voucher, the site's record
-    assert kinds == ["doc"] * 5 + ["page"] * 3 + ["search"] + ["seed"] * 5 + ["site"] + ["zip"]
+    # and the citation templates, the index's one part, the three register pages, the site's record, the zip's voucher
+    assert kinds == ["cite"] + ["doc"] * 5 + ["page"] * 3 + ["search"] + ["seed"] * 5 + ["site"] + ["zip"]
     for entry in entries:
         entry.write_bytes(b"not a pickle")
     report = _build(seeds, tmp_path / "site")
@@ -148,7 +170,7 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds, tmp_path):
     (seeds / "d5.txt").unlink()
     _build(seeds, tmp_path / "site")
     kinds = [e.name.partition("-")[0] for e in (tmp_path / ".site-cache").iterdir()]
-    assert sorted(kinds) == ["doc"] * 4 + ["page"] * 3 + ["search"] + ["seed"] * 4 + ["site"] + ["zip"]
+    assert sorted(kinds) == ["cite"] + ["doc"] * 4 + ["page"] * 3 + ["search"] + ["seed"] * 4 + ["site"] + ["zip"]
 
 
 def test_a_new_program_reuses_nothing(seeds, tmp_path, monkeypatch):
