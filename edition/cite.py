@@ -79,7 +79,11 @@ for (_cls, _name), _method in UNREMEMBERED.items():
 
 @lru_cache(maxsize=None)
 def _style(name: str) -> CitationStylesStyle:
-    return CitationStylesStyle(get_style_filepath(name), validate=False)
+    style = CitationStylesStyle(get_style_filepath(name), validate=False)
+    # citeproc-py gives a style its output format when a bibliography is made of it; the
+    # templates' page formatting may come before any (their templates kept from a build before)
+    CitationStylesBibliography(style, CiteProcJSON([]), formatter.html)
+    return style
 
 
 def _person(name: str) -> dict:

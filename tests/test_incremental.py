@@ -97,10 +97,14 @@ def test_a_file_as_the_last_build_left_it_is_linked_unread_and_one_changed_by_ha
 
 
 def test_citation_templates_are_kept_for_the_next_build(seeds, tmp_path, monkeypatch):
-    from edition import cite
+    from edition import cite, citetemplates
 
     _build(seeds, tmp_path / "site")
-    monkeypatch.setattr(cite._TEMPLATES, "_made", {})  # as a new process has none
+    # as a new process: no templates, no style parsed (nor readied by a formatting)
+    monkeypatch.setattr(cite._TEMPLATES, "_made", {})
+    cite._style.cache_clear()
+    citetemplates._page_element.cache_clear()
+    citetemplates._page_text.cache_clear()
     calls: list[str] = []
     direct = cite._TEMPLATES._direct
     monkeypatch.setattr(cite._TEMPLATES, "_direct", lambda data, style, locator: calls.append(style) or direct(data, style, locator))
