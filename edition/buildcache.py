@@ -1,27 +1,28 @@
 """What a build may reuse of the previous one, and how it knows.
 
-Two kinds of work are kept, each under the digest of everything it depends on:
+Work is kept under the digest of everything it depends on:
 
 * a seed read and encoded (``seed-…``): the seed's bytes, its annotations, the
   registers, the config, and the program itself;
-* a part of the search index (``search-…``), from the pages Pagefind read for it;
-* that the zip of the edition with a given digest was made by this program and
-  zlib (``zip-…``), so that the next build may take its members over;
-* a register page (``page-…``), from where each entry is named and everything
-  site-wide that a page shows;
-* and, rewritten by every build that succeeds, the record of which site files it
-  wrote from which kept work (``site-record``), so that the next build links those
-  still as it left them without reading them, and the citation templates made so
-  far (``cite-templates``, see ``citetemplates``).
 * a document rendered (``doc-…``): the document model, its volume, its two
   neighbours (their titles stand in its prev/next links), the ids of the other
   documents of its volume (its cross-references), and everything site-wide that
   a page shows (the config, the registers, the Markdown pages' titles, the
-  templates, the program).
+  templates, the program);
+* a register page (``page-…``): where each entry is named, and everything
+  site-wide that a page shows;
+* a part of the search index (``search-…``): the pages Pagefind read for it;
+* that the zip of the edition with a given digest was made by this program and
+  zlib (``zip-…``), so that the next build may take its members over.
+
+Two entries are rewritten by every build that succeeds: the record of which site
+files it wrote from which kept work (``site-record``), so that the next build links
+those still as it left them without reading them; and the citation templates made
+so far (``cite-templates``, see ``citetemplates``).
 
 So after one document changes, only it and its neighbours are rendered again;
-the register pages, indexes, downloads and search are made anew from the kept
-results, as they always are.  The program's digest (every module, template and
+the indexes, downloads and search are made anew from the kept results, as they
+always are, and a register page only if where its entries are named has changed.  The program's digest (every module, template and
 static file) is in every key: a new version never reuses an old one's work.
 An entry that cannot be read is recomputed, never an error.
 """

@@ -96,7 +96,7 @@ def lines(data: bytes) -> list[str]:
     out: list[list[str]] = [[]]
     line = out[-1]
     known = _pieces  # a token within a line, as HTML: most are tags, names and spaces seen before
-    for _, token, value in _LEXER.get_tokens_unprocessed(_as_pygments_reads(data.decode("utf-8"))):
+    for token, value in _LEXER.get_tokens(data.decode("utf-8")):
         piece = known.get((token, value))
         if piece is not None:
             line.append(piece)
@@ -114,16 +114,6 @@ def lines(data: bytes) -> list[str]:
     if out and not out[-1]:
         out.pop()  # the final newline
     return ["".join(parts) for parts in out]
-
-
-def _as_pygments_reads(text: str) -> str:
-    """The text as a Pygments lexer with its default options reads it (``Lexer.get_tokens``:
-    no byte-order mark, ``\n`` line ends, no blank lines at either end, a final newline);
-    the tokens are then taken straight from the lexer, without the stream around them."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    return text if text.endswith("\n") else text + "\n"
 
 
 def numbered(data: bytes, back: dict[int, list[tuple[str, str]]]) -> Markup:

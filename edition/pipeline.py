@@ -319,7 +319,7 @@ def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCa
                 doc = pickle.loads(blob)
                 kept_ids = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
                 if kept_ids is not doc:  # paragraph ids changed: the digest does too (not the outline)
-                    blob, digest = pickle.dumps(kept_ids, pickle.HIGHEST_PROTOCOL), buildcache.document_digest(kept_ids)
+                    blob, digest = Shelf.pack(kept_ids), buildcache.document_digest(kept_ids)
             entry = render.Entry(outline, edition.volume_by_id(seed.volume), seed.path, digest)
             documents.add(_shelf_key(entry), blob)
             entries.append(entry)
@@ -339,7 +339,7 @@ def _read_seed_job(shared, job):
     edition, regs = shared
     path, volume = job
     docs, warnings = read_seed(path, edition, regs[volume])
-    return ([pickle.dumps(doc, pickle.HIGHEST_PROTOCOL) for doc in docs], warnings,
+    return ([Shelf.pack(doc) for doc in docs], warnings,
             [(docinfo.outline(doc), buildcache.document_digest(doc)) for doc in docs])
 
 

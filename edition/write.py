@@ -134,8 +134,13 @@ class Shelf(Spool):
     process that renders it (:meth:`add` takes one pickled already, as the process that
     read the seed pickled it)."""
 
+    @staticmethod
+    def pack(value) -> bytes:
+        """``value`` as the shelf keeps it (for :meth:`add`, in whichever process)."""
+        return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
     def put(self, key: str, value) -> None:
-        self.add(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        self.add(key, self.pack(value))
 
     def take(self, key: str):
         return pickle.loads(self.get(key))
