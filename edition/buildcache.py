@@ -14,6 +14,7 @@ Work is kept under the digest of everything it depends on:
 * a part of the search index (``search-…``): the pages Pagefind read for it;
 * that the zip of the edition with a given digest was made by this program and
   zlib (``zip-…``), so that the next build may take its members over.
+* a template compiled by Jinja (``jinja-…``): its source and the program.
 
 Two entries are rewritten by every build that succeeds: the record of which site
 files it wrote from which kept work (``site-record``), so that the next build links
@@ -35,6 +36,8 @@ import pickle
 import zlib
 from functools import lru_cache
 from pathlib import Path
+
+from jinja2 import BytecodeCache
 
 from . import ziparchive
 from .write import CacheStore
@@ -105,6 +108,7 @@ class BuildCache:
         self._register_digests: dict[tuple[str, ...], str] = {}
         self.hits = 0
         self.misses = 0
+        self._template_code: TemplateCode | None = None
 
     # -- keys --------------------------------------------------------------
 
@@ -175,6 +179,11 @@ class BuildCache:
             self.misses += 1
         return value
 
+    def not_reused(self) -> None:
+        """A step :meth:`has` found kept whose work was done again all the same."""
+        self.hits -= 1
+        self.misses += 1
+
     def reuse(self, key: str):
         """What was kept under ``key``, or None; not counted among the build's steps (the
         parts of the search index are not steps of their own: their pages are)."""
@@ -214,7 +223,42 @@ class BuildCache:
         if self.store is not None:
             self.store.replace(self.SITE_RECORD, pickle.dumps(record, protocol=5))
 
+    def template_code(self) -> "TemplateCode | None":
+        """Where Jinja keeps the templates it compiles, for the next build (none without a cache)."""
+        if self.store is not None and self._template_code is None:
+            self._template_code = TemplateCode(self.store)
+        return self._template_code
+
     def keep_only(self, keys: set[str]) -> None:
         """Forget what this build did not use, so that the cache does not grow forever."""
         if self.store is not None:
-            self.store.keep_only(keys | {self.SITE_RECORD, self.TEMPLATES})
+            compiled = self._template_code.keys if self._template_code is not None else set()
+            self.store.keep_only(keys | compiled | {self.SITE_RECORD, self.TEMPLATES})
+
+
+class TemplateCode(BytecodeCache):
+    """Jinja's compiled templates, kept under their source and the program: a build
+    compiles only a template changed since the last (Jinja checks what it reads back:
+    its own version and the source's checksum; what it cannot use it compiles anew)."""
+
+    def __init__(self, store: CacheStore):
+        self._store = store
+        self.keys: set[str] = set()  # the entries this build used
+
+    def _key(self, bucket) -> str:
+        key = "jinja-" + _digest(program_digest(), bucket.key, bucket.checksum)
+        self.keys.add(key)
+        return key
+
+    def load_bytecode(self, bucket) -> None:
+        data = self._store.get(self._key(bucket))
+        if data is None:
+            return
+        try:
+            bucket.bytecode_from_string(data)
+        except Exception:  # a damaged entry: compiled again (and kept anew by dump_bytecode)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        # rewritten, not only added: an entry there already is one Jinja could not use
+        self._store.replace(self._key(bucket), bucket.bytecode_to_string())

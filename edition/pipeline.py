@@ -137,7 +137,8 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
         pages = prose.read_pages(edition.pages_dir)
         site_regs = {v: r for v, r in regs.items() if r.entries}
         site_pages = render.Site(edition, entries, pages, site_regs,
-                                 document=lambda k: documents.take(_shelf_key(entries[k])))
+                                 document=lambda k: documents.take(_shelf_key(entries[k])),
+                                 compiled=kept.template_code())
         site_key = kept.site_key(pages, site_regs, edition.templates_dir)
         doc_keys = _document_keys(kept, site_key, entries)
         cite.adopt_templates(kept.citation_templates())  # before the workers start, who share them
@@ -260,23 +261,29 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
     last_of_part = {search.document_shard(e.volume.id, e.outline.n): k for k, e in enumerate(entries)}
     completes = {k: shard for shard, k in last_of_part.items()}
     published: list[anchors.Citable] = []
+    sums, corpus_members = for_downloads
     outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
                                lambda i: kept.get(doc_keys[i]), site_pages, workers)
     for k, (key, output) in enumerate(zip(doc_keys, outputs), start=1):
+        entry = entries[k - 1]
+        sums.update(output.sums)  # before its files are staged: the zip asks once they are
+        if output.bytes_in_site and not writer.link_kept([path for path, _ in output.files], entry.source, key):
+            kept.not_reused()  # its files are not as the last build left them: made again
+            output = _render_job(site_pages, k - 1)
+            sums.update(output.sums)
         if output.templates:  # kept for the next build, not with the document
             cite.adopt_templates(output.templates)
-            output = dataclasses.replace(output, templates={})
-        kept.put(key, output)
+        if not output.bytes_in_site:
+            kept.put(key, output.without_bytes())
         used.add(key)
         site_pages.add(k - 1, output)
         if checked:
             published.extend(anchors.unpacked(output.anchors))
-        manifest.add(entries[k - 1].page, output.manifest)
-        sums, corpus_members = for_downloads
-        sums.update(output.sums)  # before the files: the zip asks once they are written
-        corpus_members.add(urls.tei_download(entries[k - 1].volume.id, entries[k - 1].outline.xml_id), output.corpus)
-        for path, data in output.files:
-            writer.write(path, data, entries[k - 1].source, origin=key)
+        manifest.add(entry.page, output.manifest)
+        corpus_members.add(urls.tei_download(entry.volume.id, entry.outline.xml_id), output.corpus)
+        if not output.bytes_in_site:
+            for path, data in output.files:
+                writer.write(path, data, entry.source, origin=key)
         if indexing is not None and output.search_page is not None:
             indexing.add(output.search_page)
             if k - 1 in completes:

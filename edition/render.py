@@ -15,12 +15,13 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
 
 from . import anchors, cite, docinfo, docparts, downloads, dts, pagemeta, highlight, markup, search, teiwrite, totext, urls
 from . import registers as registers_mod
 from .model import Document, Edition, Outline, Volume, notes, page_breaks, source_note
 from .prose import ProsePage
+from .errors import EditionError, Location
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
@@ -42,12 +43,14 @@ class Entry:
         return urls.document(self.volume.id, self.outline.xml_id)
 
 
-def environment(edition: Edition) -> Environment:
+def environment(edition: Edition, compiled=None) -> Environment:
+    """The templates: the editor's first, then ours; ``compiled``: where Jinja keeps
+    the templates it compiles (a ``jinja2.BytecodeCache``), if anywhere."""
     folders = [edition.templates_dir] if edition.templates_dir else []
     loader = ChoiceLoader([FileSystemLoader(f) for f in [*folders, str(TEMPLATES)]])
     return Environment(
         loader=loader, autoescape=select_autoescape(["html", "xml"]), undefined=StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=compiled,
     )
 
 
@@ -59,13 +62,20 @@ class Site:
     ``document(k)``, which reads the k-th document), the rest from :meth:`files`."""
 
     def __init__(self, edition: Edition, entries: list[Entry], pages: list[ProsePage], registers: dict | None = None,
-                 document=None):
+                 document=None, compiled=None):
+        """``compiled``: where Jinja keeps the templates it compiles (:func:`environment`)."""
         self.edition = edition
         self.entries = entries
         self.document = document
         self.pages = pages
         self.registers = registers or {}  # volume id → Registers
-        self.env = environment(edition)
+        self.env = environment(edition, compiled)
+        for name in self.env.list_templates(filter_func=lambda name: name.endswith(".html")):
+            # loaded here, once, before the processes that render the documents are forked from this one
+            try:
+                self.env.get_template(name)
+            except TemplateSyntaxError as exc:  # an editor's template
+                raise EditionError(Location(exc.filename or name, exc.lineno or 1), f"template: {exc.message}") from None
         self.warnings: list[str] = []
         self.occurrences: dict[str, dict[str, list]] = {}  # volume id → entry id → [(entry, occurrence)]
         self._known: dict[str, dict[str, str]] = {}  # volume id → document id → page
@@ -379,7 +389,7 @@ class Site:
 
 @dataclass(frozen=True)
 class DocumentOutput:
-    files: tuple[tuple[str, bytes], ...]  # (site path, bytes)
+    files: tuple[tuple[str, bytes | None], ...]  # (site path, bytes; None as the build cache keeps it)
     found: tuple  # the register occurrences (registers.Occurrence)
     search_page: "search.SearchPage | None"
     warnings: tuple[str, ...]
@@ -388,6 +398,16 @@ class DocumentOutput:
     corpus: bytes = b""  # its TEI as its volume's corpus has it
     sums: tuple = ()  # (site path, SHA-256) of its files in the edition's zip
     templates: dict = dataclasses.field(default_factory=dict)  # citation templates its process made for it
+
+    def without_bytes(self) -> "DocumentOutput":
+        """As the build cache keeps it: its files named, their bytes left to the site the
+        build writes (whose writer records that they are there: ``SiteWriter.link_kept``)."""
+        return dataclasses.replace(self, files=tuple((path, None) for path, _ in self.files), templates={})
+
+    @property
+    def bytes_in_site(self) -> bool:
+        """Whether its files' bytes are not here but in the previous site (:meth:`without_bytes`)."""
+        return any(data is None for _, data in self.files)
 
 
 def _size(n: int) -> str:

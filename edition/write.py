@@ -159,6 +159,7 @@ class SiteWriter:
         self._making: list[tuple[threading.Thread, list]] = []  # the Streamed files being made
         self._present: set[str] = set()  # the files whose bytes are written
         self._change = threading.Condition()
+        self._wanted: dict[str, int] = {}  # files a thread waits for (the zip's), by how many: told when written
         self._closing = False  # no more files will come
         self._folders: set[str] = set()  # made already
         self._staging, self._previous = str(self.staging), str(self.site)
@@ -169,36 +170,23 @@ class SiteWriter:
         """Stage ``data``: bytes, or a :class:`Streamed` file, made in a thread of its own
         (``commit`` waits for it, and raises what went wrong in it).  ``origin`` names
         the kept work the bytes are (a build cache key: the same key, the same bytes)."""
-        # the site's paths are made by ``urls``, normalised: anything else is a bug, not user input
-        if relative.startswith("/") or ".." in relative.split("/") or posixpath.normpath(relative) != relative:
-            raise ValueError(f"output path outside the site, or not in its plain form: {relative}")
         key = relative
-        if key in self.written:
-            raise EditionError(
-                Location(source),
-                f"would write {self.site.name}/{key} a second time (it was written for {self.written[key]})",
-            )
-        self.written[key] = source
-        target = os.path.join(self._staging, key)
-        folder = os.path.dirname(target)
-        if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
-            self._folders.add(folder)
+        self._claim(key, source)
+        target = self._target(key)
         if isinstance(data, bytes):
             if origin is not None:
                 self._origins[key] = origin
             if not (self._link_recorded(key, target, origin) or self._link_unchanged(key, target, data)):
-                with open(target, "wb") as handle:
+                # a new file, never one there already: a link to the previous site is never written into
+                with open(target, "xb") as handle:
                     handle.write(data)
-            with self._change:
-                self._present.add(key)
-                self._change.notify_all()
+            self._written_now([key])
             return
         failed: list[BaseException] = []
 
         def make() -> None:
             try:
-                with open(target, "wb") as handle:
+                with open(target, "xb") as handle:
                     data.write_to(handle)
             except BaseException as exc:  # noqa: BLE001 - re-raised by _wait, in the building thread
                 failed.append(exc)
@@ -206,6 +194,68 @@ class SiteWriter:
         thread = threading.Thread(target=make, name=f"write {key}", daemon=True)
         thread.start()
         self._making.append((thread, failed))
+
+    def link_kept(self, paths: list[str], source: str, origin: str) -> bool:
+        """Stage the files at ``paths`` as the previous site has them, if the build that
+        made that site wrote every one of them from the kept work ``origin`` and each is
+        as that build left it (:meth:`_link_recorded`); otherwise stage none of them and
+        say so (their bytes must then be made again)."""
+        olds = []
+        for key in paths:
+            self._check(key, source)
+            if self._record.get(key, (None,))[0] != origin:
+                return False
+            old = os.path.join(self._previous, key)
+            try:
+                if _signature(os.lstat(old)) != self._record[key][1]:
+                    return False
+            except OSError:
+                return False
+            olds.append(old)
+        linked = []
+        try:
+            for key, old in zip(paths, olds):
+                target = self._target(key)
+                os.link(old, target, follow_symlinks=False)
+                linked.append(target)
+        except OSError:  # changed or gone meanwhile, or links not to be had: none of them, then
+            for target in linked:
+                os.unlink(target)
+            return False
+        for key in paths:
+            self._claim(key, source)
+            self._origins[key] = origin
+        self._written_now(paths)
+        return True
+
+    def _check(self, key: str, source: str) -> None:
+        # the site's paths are made by ``urls``, normalised: anything else is a bug, not user input
+        if key.startswith("/") or ".." in key.split("/") or posixpath.normpath(key) != key:
+            raise ValueError(f"output path outside the site, or not in its plain form: {key}")
+        if key in self.written:
+            raise EditionError(
+                Location(source),
+                f"would write {self.site.name}/{key} a second time (it was written for {self.written[key]})",
+            )
+
+    def _claim(self, key: str, source: str) -> None:
+        self._check(key, source)
+        self.written[key] = source
+
+    def _target(self, key: str) -> str:
+        """Where ``key`` is staged (its folder made)."""
+        target = os.path.join(self._staging, key)
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        return target
+
+    def _written_now(self, keys) -> None:
+        with self._change:
+            self._present.update(keys)
+            if self._wanted and any(key in self._wanted for key in keys):
+                self._change.notify_all()
 
     def _link_recorded(self, key: str, target: str, origin: str | None) -> bool:
         """Link ``target`` to the previous site's file at the same path if the build that
@@ -271,8 +321,14 @@ class SiteWriter:
         """Wait until a file of this build is written: the zip is made from the documents'
         files, in a thread of its own, while the documents are written."""
         with self._change:
-            while relative not in self._present and not self._closing:
-                self._change.wait()
+            self._wanted[relative] = self._wanted.get(relative, 0) + 1
+            try:
+                while relative not in self._present and not self._closing:
+                    self._change.wait()
+            finally:
+                self._wanted[relative] -= 1
+                if not self._wanted[relative]:
+                    del self._wanted[relative]
         if relative not in self._present:
             raise KeyError(relative)  # a bug: only this build's own files are read back
 

@@ -4,6 +4,7 @@ always the full build's, byte for byte."""
 from __future__ import annotations
 
 import gzip
+import shutil
 from pathlib import Path
 
 import pytest
@@ -160,12 +161,71 @@ def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
     cache = tmp_path / ".site-cache"
     entries = sorted(cache.iterdir())
     kinds = sorted(e.name.partition("-")[0] for e in entries)
-    # and the citation templates, the index's one part, the three register pages, the site's record, the zip's voucher
-    assert kinds == ["cite"] + ["doc"] * 5 + ["page"] * 3 + ["search"] + ["seed"] * 5 + ["site"] + ["zip"]
+    # and the citation templates, the eight page templates compiled, the index's one part, the three register
+    # pages, the site's record, the zip's voucher
+    assert kinds == ["cite"] + ["doc"] * 5 + ["jinja"] * 8 + ["page"] * 3 + ["search"] + ["seed"] * 5 + ["site"] + ["zip"]
     for entry in entries:
         entry.write_bytes(b"not a pickle")
     report = _build(seeds, tmp_path / "site")
     assert (report.reused, report.redone) == (0, 10)
+    _assert_as_a_full_build(seeds, tmp_path)
+
+
+def test_the_cache_keeps_no_document_page_and_a_site_gone_is_made_again(seeds, tmp_path):
+    site = tmp_path / "site"
+    _build(seeds, site)
+    pages = [(site / "frus1981-88v03" / name).read_bytes() for name in ("d2.html", "d2-source.html", "d2.xml")]
+    kept = [p.read_bytes() for p in (tmp_path / ".site-cache").iterdir()]
+    assert len(kept) > 10 and not [page for page in pages if any(page in entry for entry in kept)]
+    shutil.rmtree(site)  # the pages' bytes were there, and only there
+    report = _build(seeds, site)
+    assert (report.reused, report.redone) == (5, 5)  # the seeds read before; their pages made again
+    _assert_as_a_full_build(seeds, tmp_path)
+
+
+def test_a_document_whose_files_cannot_all_be_linked_is_made_again_whole(seeds, tmp_path, monkeypatch):
+    import os
+
+    site = tmp_path / "site"
+    _build(seeds, site)
+    link = os.link
+
+    def failing(old, new, **options):
+        if str(new).endswith("d2.txt"):  # one of its files, after some of the others
+            raise OSError("no link")
+        return link(old, new, **options)
+
+    monkeypatch.setattr(os, "link", failing)
+    report = _build(seeds, site)
+    assert (report.reused, report.redone) == (9, 1)
+    _assert_as_a_full_build(seeds, tmp_path)
+
+
+def test_templates_compiled_once_are_kept_and_one_changed_is_compiled_again(seeds, tmp_path, monkeypatch):
+    import jinja2
+
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a, **k: compiled.append(name) or compile_(self, source, name, *a, **k))
+    _build(seeds, tmp_path / "site")
+    assert "document.html" in compiled and "base.html" in compiled
+    compiled.clear()
+    _build(seeds, tmp_path / "site")
+    assert compiled == []
+    theme = seeds / "theme"
+    theme.mkdir()
+    (theme / "404.html").write_text('{% extends "base.html" %}{% block main %}<h1>Lost</h1>{% endblock %}', encoding="utf-8")
+    cfg = seeds / "edition.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[edition]\n", '[edition]\ntemplates = "theme"\n', 1), encoding="utf-8")
+    _build(seeds, tmp_path / "site")
+    assert compiled == ["404.html"]
+    assert "<h1>Lost</h1>" in (tmp_path / "site" / "404.html").read_text(encoding="utf-8")
+    compiled.clear()
+    for entry in (tmp_path / ".site-cache").glob("jinja-*"):
+        entry.write_bytes(b"not a template")
+    _build(seeds, tmp_path / "site")
+    assert sorted(compiled) == sorted(set(compiled)) and "document.html" in compiled  # damaged: compiled again
     _assert_as_a_full_build(seeds, tmp_path)
 
 
@@ -174,7 +234,7 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds, tmp_path):
     (seeds / "d5.txt").unlink()
     _build(seeds, tmp_path / "site")
     kinds = [e.name.partition("-")[0] for e in (tmp_path / ".site-cache").iterdir()]
-    assert sorted(kinds) == ["cite"] + ["doc"] * 4 + ["page"] * 3 + ["search"] + ["seed"] * 4 + ["site"] + ["zip"]
+    assert sorted(kinds) == ["cite"] + ["doc"] * 4 + ["jinja"] * 8 + ["page"] * 3 + ["search"] + ["seed"] * 4 + ["site"] + ["zip"]
 
 
 def test_a_new_program_reuses_nothing(seeds, tmp_path, monkeypatch):

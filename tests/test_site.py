@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 
 from edition import cli, config, pipeline
+from edition.errors import EditionError
 
 from .conftest import FIXTURES, ROOT
 from .sitecheck import broken_links, vnu_errors
@@ -171,6 +172,22 @@ def test_user_templates_are_searched_first(tmp_path):
     pipeline.build_edition(config.load(cfg), tmp_path / "out")
     assert "Lost in the archive" in (tmp_path / "out" / "404.html").read_text(encoding="utf-8")
     assert "Skip to content" in (tmp_path / "out" / "404.html").read_text(encoding="utf-8")  # base.html still ours
+
+
+def test_a_user_template_that_does_not_compile_is_refused_with_its_place_and_the_site_kept(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(GOLDEN / "seeds", seeds)
+    cfg = seeds / "edition.toml"
+    pipeline.build_edition(config.load(cfg), tmp_path / "out")
+    before = (tmp_path / "out" / "404.html").read_bytes()
+    (seeds / "theme").mkdir()
+    (seeds / "theme" / "404.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}',
+                                             encoding="utf-8")
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[edition]\n", '[edition]\ntemplates = "theme"\n', 1), encoding="utf-8")
+    with pytest.raises(EditionError) as caught:
+        pipeline.build_edition(config.load(cfg), tmp_path / "out")
+    assert str(caught.value) == f"{seeds / 'theme' / '404.html'}:3:1: error: template: Expected an expression, got 'end of statement block'"
+    assert (tmp_path / "out" / "404.html").read_bytes() == before
 
 
 def test_golden_site_is_unchanged(tmp_path):
