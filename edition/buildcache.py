@@ -1,6 +1,7 @@
 """What a build may reuse of the previous one, and how it knows.
 
-Work is kept under the digest of everything it depends on:
+Work is kept under the digest of everything it depends on (the entries in the
+packs of ``write.CacheStore``):
 
 * a seed read and encoded (``seed-…``): the seed's bytes, its annotations, the
   registers, the config, and the program itself;
@@ -8,23 +9,27 @@ Work is kept under the digest of everything it depends on:
   neighbours (their titles stand in its prev/next links), the ids of the other
   documents of its volume (its cross-references), and everything site-wide that
   a page shows (the config, the registers, the Markdown pages' titles, the
-  templates, the program);
+  templates, the program); what the rest of the site needs of it, and its files
+  by name only: their bytes are the site's, linked from the last build's while
+  they are as it left them (``SiteWriter.link_kept``), made again otherwise;
 * a register page (``page-…``): where each entry is named, and everything
   site-wide that a page shows;
 * a part of the search index (``search-…``): the pages Pagefind read for it;
 * that the zip of the edition with a given digest was made by this program and
-  zlib (``zip-…``), so that the next build may take its members over.
-* a template compiled by Jinja (``jinja-…``): its source and the program.
+  zlib (``zip-…``), so that the next build may take its members over;
+* a template compiled by Jinja (``jinja-…``, a file of its own): its source and
+  the program.
 
-Two entries are rewritten by every build that succeeds: the record of which site
-files it wrote from which kept work (``site-record``), so that the next build links
-those still as it left them without reading them; and the citation templates made
-so far (``cite-templates``, see ``citetemplates``).
+Two entries, files of their own, are rewritten by every build that succeeds: the
+record of which site files it wrote from which kept work (``site-record``), so
+that the next build links those still as it left them without reading them; and
+the citation templates made so far (``cite-templates``, see ``citetemplates``).
 
 So after one document changes, only it and its neighbours are rendered again;
 the indexes, downloads and search are made anew from the kept results, as they
-always are, and a register page only if where its entries are named has changed.  The program's digest (every module, template and
-static file) is in every key: a new version never reuses an old one's work.
+always are, and a register page only if where its entries are named has changed.
+The program's digest (every module, template and static file) is in every key: a
+new version never reuses an old one's work.
 An entry that cannot be read is recomputed, never an error.
 """
 
@@ -222,6 +227,19 @@ class BuildCache:
     def keep_site_record(self, record: dict) -> None:
         if self.store is not None:
             self.store.replace(self.SITE_RECORD, pickle.dumps(record, protocol=5))
+
+    def __enter__(self) -> "BuildCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Keep what was put, whether the build succeeded or not (:meth:`keep_only`
+        forgets the rest, after a build that did)."""
+        if self.store is not None:
+            self.store.save()
+            self.store.close()
 
     def template_code(self) -> "TemplateCode | None":
         """Where Jinja keeps the templates it compiles, for the next build (none without a cache)."""

@@ -131,7 +131,8 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     used: set[str] = set()
     previous = anchors.read_previous(edition.previous_anchors)
     regs = {vol.id: load_registers(vol) for vol in (edition.volume, *edition.other_volumes)}
-    with Shelf() as documents, Spool() as manifest, Spool() as corpus_members:
+    # the cache keeps what this build made even if it fails (``BuildCache.close``)
+    with kept, Shelf() as documents, Spool() as manifest, Spool() as corpus_members:
         entries, warnings = _read_seeds(edition, regs, previous, kept, used, workers, progress, documents)
         entries.sort(key=lambda e: (_volume_order(edition, e.volume.id), _number(e.outline.n)))
         pages = prose.read_pages(edition.pages_dir)
@@ -179,7 +180,8 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
                 for k, (shard, files) in enumerate(indexing.bundles()):
                     kept.put(search_keys[shard], files)
                     for path, data in pagefind_index.published(files, primary=k == 0):
-                        writer.write(f"{urls.search_bundle(shards, k)}/{path}", data, "pagefind")
+                        # the same part's bundle at the same place: the same bytes (linked unread if left as they were)
+                        writer.write(f"{urls.search_bundle(shards, k)}/{path}", data, "pagefind", origin=search_keys[shard])
             writer.commit()
             kept.keep_site_record(writer.record())
             kept.keep_citation_templates(cite.known_templates())
@@ -189,7 +191,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
         finally:  # after the writer has made (or abandoned) every file, the fallback index too
             if indexing is not None:
                 indexing.close()
-    kept.keep_only(used)
+        kept.keep_only(used)
     html = sum(path.endswith(".html") for path in writer.written)
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
                        tuple(warnings + site_pages.warnings), time.perf_counter() - started,

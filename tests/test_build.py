@@ -223,3 +223,22 @@ def test_the_benchmark_generates_varied_documents_that_encode(tmp_path):
     assert len(texts) == 14 and len({t.read_bytes() for t in texts}) == 14
     numbers = {encode.encode_text(seeds.read_text(t)).n for t in texts}
     assert numbers == {str(n) for n in range(1, 15)}
+
+
+def test_a_cache_pack_mostly_forgotten_is_copied_down_to_what_is_kept(tmp_path):
+    from edition.write import CacheStore
+
+    first = CacheStore(tmp_path)
+    for k in range(10):
+        first.put(f"e{k}", bytes([k]) * 1000)
+    first.keep_only({f"e{k}" for k in range(10)})
+    first.close()
+    second = CacheStore(tmp_path)
+    second.put("new", b"n" * 10)
+    second.put("e1", b"not again")  # a key names its content: kept once
+    second.keep_only({"e1", "e2", "new"})
+    second.close()
+    assert len(list(tmp_path.glob("pack-*"))) == 1  # the first pack's two kept entries copied to the second's
+    third = CacheStore(tmp_path)
+    assert third.keys() == ["e1", "e2", "new"] and third.get("e3") is None
+    assert (third.get("e1"), third.get("e2"), third.get("new")) == (b"\x01" * 1000, b"\x02" * 1000, b"n" * 10)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from edition import buildcache, config, pagefind_stable, parallel, pipeline
+from edition import buildcache, config, pagefind_stable, parallel, pipeline, write
 
 from .conftest import renumbered_seeds
 
@@ -156,19 +156,49 @@ def test_a_changed_register_redoes_every_document(seeds, tmp_path):
     _assert_as_a_full_build(seeds, tmp_path)
 
 
+def _kinds(cache: Path) -> list[str]:
+    return sorted(key.partition("-")[0] for key in write.CacheStore(cache).keys())
+
+
 def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     cache = tmp_path / ".site-cache"
-    entries = sorted(cache.iterdir())
-    kinds = sorted(e.name.partition("-")[0] for e in entries)
     # and the citation templates, the eight page templates compiled, the index's one part, the three register
     # pages, the site's record, the zip's voucher
-    assert kinds == ["cite"] + ["doc"] * 5 + ["jinja"] * 8 + ["page"] * 3 + ["search"] + ["seed"] * 5 + ["site"] + ["zip"]
-    for entry in entries:
+    assert _kinds(cache) == ["cite"] + ["doc"] * 5 + ["jinja"] * 8 + ["page"] * 3 + ["search"] + ["seed"] * 5 + ["site"] + ["zip"]
+    for pack in cache.glob("pack-*"):  # the index intact, what it points to not
+        pack.write_bytes(b"x" * pack.stat().st_size)
+    report = _build(seeds, tmp_path / "site")
+    assert (report.reused, report.redone) == (0, 10)
+    _assert_as_a_full_build(seeds, tmp_path)
+    for entry in cache.iterdir():  # every file: the index, the packs, the entries of their own
         entry.write_bytes(b"not a pickle")
     report = _build(seeds, tmp_path / "site")
     assert (report.reused, report.redone) == (0, 10)
     _assert_as_a_full_build(seeds, tmp_path)
+    assert (_build(seeds, tmp_path / "site").reused, _kinds(cache).count("doc")) == (10, 5)
+
+
+def test_a_build_makes_a_few_cache_files_and_the_cache_does_not_grow(seeds, tmp_path):
+    _build(seeds, tmp_path / "site")
+    cache = tmp_path / ".site-cache"
+    packs = sorted(cache.glob("pack-*"))
+    assert len(packs) == 1 and len(list(cache.iterdir())) == 1 + 1 + 8 + 2  # index, pack, templates, record, citations
+    size = packs[0].stat().st_size
+    for k in range(4):  # each build changes a document: its new entries in a pack of their own, the old ones forgotten
+        d3 = seeds / "d3.txt"
+        d3.write_text(d3.read_text(encoding="utf-8").replace("Moscow always", "Moscow always, always,", 1), encoding="utf-8")
+        assert _build(seeds, tmp_path / "site").redone == 2
+    packs = sorted(cache.glob("pack-*"))
+    assert len(packs) <= 3 and sum(p.stat().st_size for p in packs) < 2 * size
+    _assert_as_a_full_build(seeds, tmp_path)
+
+
+def test_a_failed_build_keeps_what_it_made_for_the_next(seeds, tmp_path):
+    (seeds / "d4.txt").write_text("4. A head\n\n[Page 1] text with [Page x] a bad page break\n", encoding="utf-8")
+    with pytest.raises(Exception, match="d4.txt"):
+        _build(seeds, tmp_path / "site")
+    assert _kinds(tmp_path / ".site-cache").count("seed") == 3  # the seeds read before it (in order)
 
 
 def test_the_cache_keeps_no_document_page_and_a_site_gone_is_made_again(seeds, tmp_path):
@@ -233,8 +263,8 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     (seeds / "d5.txt").unlink()
     _build(seeds, tmp_path / "site")
-    kinds = [e.name.partition("-")[0] for e in (tmp_path / ".site-cache").iterdir()]
-    assert sorted(kinds) == ["cite"] + ["doc"] * 4 + ["jinja"] * 8 + ["page"] * 3 + ["search"] + ["seed"] * 4 + ["site"] + ["zip"]
+    assert _kinds(tmp_path / ".site-cache") == \
+        ["cite"] + ["doc"] * 4 + ["jinja"] * 8 + ["page"] * 3 + ["search"] + ["seed"] * 4 + ["site"] + ["zip"]
 
 
 def test_a_new_program_reuses_nothing(seeds, tmp_path, monkeypatch):
