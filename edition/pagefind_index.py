@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
+import pickle
 import queue
 import subprocess
 import threading
@@ -83,7 +84,8 @@ class Indexing:
         self.where = where
         self._scratch: Scratch | None = Scratch("edition-search-")  # pages/ for Pagefind, bundle/ from it
         self._fallback = FallbackIndex()
-        self._rows = Spool()  # each page's row of the fallback index, in order
+        self._rows = Spool()  # what each page's row of the fallback index is made of, in the order added
+        self._places: list[tuple[tuple, int]] = []  # (place, order added) of each row
         self._pages = Spool()  # each page as Pagefind is to read it, until its part is known to need it
         self._paths: dict[str, list[tuple[str, str]]] = {}  # part → (spool key, page path)
         self._digests: dict[str, "hashlib._Hash"] = {}  # part → digest of its pages
@@ -99,9 +101,10 @@ class Indexing:
         self.anew = 0  # parts given to Pagefind
         self.seconds = 0.0  # from Pagefind's first run to the end of its last
 
-    def add(self, page: SearchPage | Prepared) -> None:
-        """A page to index (and its row of the fallback index), kept on disk until its
-        part is :meth:`complete`."""
+    def add(self, page: SearchPage | Prepared, place: tuple = ()) -> None:
+        """A page to index (and its row of the fallback index, which has the rows by their
+        ``place``, then in the order they came), kept on disk until its part is
+        :meth:`complete`.  A part's pages must come in their order."""
         prepared = page if isinstance(page, Prepared) else prepare(page)
         page, data = prepared.page, prepared.html
         if page.shard in self._complete:
@@ -110,7 +113,9 @@ class Indexing:
         self._paths.setdefault(page.shard, []).append((str(self.pages), page.path))
         digest = self._digests.setdefault(page.shard, hashlib.sha256(self.language.encode()))
         digest.update(page.path.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
-        self._rows.add(str(self.pages), self._fallback.row(page, prepared.sections))
+        # its row is made when the script is, the rows in their places (filter values are numbered as they come)
+        self._rows.add(str(self.pages), pickle.dumps((page.path, page.title, page.filters, prepared.sections)))
+        self._places.append((place, self.pages))
         self.pages += 1
 
     def shards(self) -> list[str]:
@@ -172,7 +177,8 @@ class Indexing:
         """``search/fallback.js``, written from the rows of the pages added (the rows stay
         until :meth:`close`, which comes after the site writer has made this file)."""
         def produce(handle) -> None:
-            self._fallback.write((self._rows.get(key) for key in self._rows.keys()), handle)
+            rows = (self._fallback.row(*pickle.loads(self._rows.get(str(k)))) for _, k in sorted(self._places))
+            self._fallback.write(rows, handle)
         return Streamed(produce)
 
     def bundles(self) -> list[tuple[str, list[tuple[str, bytes]]]]:

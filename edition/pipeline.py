@@ -260,42 +260,48 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
     document and register returned for their check against the previous release, when
     there is one to be ``checked`` (otherwise none are kept)."""
     entries = site_pages.entries
-    last_of_part = {search.document_shard(e.volume.id, e.outline.n): k for k, e in enumerate(entries)}
-    completes = {k: shard for shard, k in last_of_part.items()}
-    published: list[anchors.Citable] = []
+    parts = [search.document_shard(e.volume.id, e.outline.n) for e in entries]
+    completes = {k: part for part, k in {part: k for k, part in enumerate(parts)}.items()}  # a part's last document
+    have = [kept.has(key) for key in doc_keys]
+    # the parts of the index with a document to render come first (each still in its order), so that
+    # Pagefind indexes them while the build takes in the others; what is made of the documents is in
+    # reading order whatever order they come in
+    dirty = {part for part, known in zip(parts, have) if not known}
+    order = sorted(range(len(entries)), key=lambda k: parts[k] not in dirty)
+    published: dict[int, list[anchors.Citable]] = {}
     sums, corpus_members = for_downloads
-    outputs = parallel.ordered(_render_job, list(range(len(entries))), [kept.has(key) for key in doc_keys],
-                               lambda i: kept.get(doc_keys[i]), site_pages, workers)
-    for k, (key, output) in enumerate(zip(doc_keys, outputs), start=1):
-        entry = entries[k - 1]
+    outputs = parallel.ordered(_render_job, order, [have[k] for k in order], lambda i: kept.get(doc_keys[order[i]]),
+                               site_pages, workers)
+    for done, (k, output) in enumerate(zip(order, outputs), start=1):
+        key, entry = doc_keys[k], entries[k]
         sums.update(output.sums)  # before its files are staged: the zip asks once they are
         if output.bytes_in_site and not writer.link_kept([path for path, _ in output.files], entry.source, key):
             kept.not_reused()  # its files are not as the last build left them: made again
-            output = _render_job(site_pages, k - 1)
+            output = _render_job(site_pages, k)
             sums.update(output.sums)
         if output.templates:  # kept for the next build, not with the document
             cite.adopt_templates(output.templates)
         if not output.bytes_in_site:
             kept.put(key, output.without_bytes())
         used.add(key)
-        site_pages.add(k - 1, output)
+        site_pages.add(k, output)
         if checked:
-            published.extend(anchors.unpacked(output.anchors))
+            published[k] = anchors.unpacked(output.anchors)
         manifest.add(entry.page, output.manifest)
         corpus_members.add(urls.tei_download(entry.volume.id, entry.outline.xml_id), output.corpus)
         if not output.bytes_in_site:
             for path, data in output.files:
                 writer.write(path, data, entry.source, origin=key)
         if indexing is not None and output.search_page is not None:
-            indexing.add(output.search_page)
-            if k - 1 in completes:
-                completed(completes[k - 1])
-        if progress and len(entries) >= 100 and k % 100 == 0:
-            progress(f"rendered {k}/{len(entries)} documents")
+            indexing.add(output.search_page, place=(1, k))
+            if k in completes:
+                completed(completes[k])
+        if progress and len(entries) >= 100 and done % 100 == 0:
+            progress(f"rendered {done}/{len(entries)} documents")
     register_anchors = site_pages.register_anchors()
     for page in sorted({a.page for a in register_anchors}):
         manifest.add(page, anchors.manifest_rows([a for a in register_anchors if a.page == page]))
-    return published + register_anchors if checked else []
+    return [a for k in sorted(published) for a in published[k]] + register_anchors if checked else []
 
 
 def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCache, used: set[str],

@@ -76,8 +76,7 @@ class Site:
                 self.env.get_template(name)
             except TemplateSyntaxError as exc:  # an editor's template
                 raise EditionError(Location(exc.filename or name, exc.lineno or 1), f"template: {exc.message}") from None
-        self.warnings: list[str] = []
-        self.occurrences: dict[str, dict[str, list]] = {}  # volume id → entry id → [(entry, occurrence)]
+        self._taken: dict[int, tuple[tuple, tuple[str, ...]]] = {}  # k → the k-th document's occurrences and warnings
         self._known: dict[str, dict[str, str]] = {}  # volume id → document id → page
         for entry in entries:
             self._known.setdefault(entry.volume.id, {})[entry.outline.xml_id] = entry.page
@@ -244,12 +243,25 @@ class Site:
                               downloads.corpus_member(tei_bytes), sums)
 
     def add(self, k: int, output: "DocumentOutput") -> None:
-        """Take in what the registers and the warnings need of a document."""
-        entry = self.entries[k]
-        by_entry = self.occurrences.setdefault(entry.volume.id, {})
-        for occ in output.found:
-            by_entry.setdefault(occ.entry_id, []).append((entry, occ))
-        self.warnings.extend(w for w in output.warnings if w not in self.warnings)
+        """Take in what the registers and the warnings need of the k-th document (the
+        documents may come in any order: both are given in reading order)."""
+        self._taken[k] = (output.found, output.warnings)
+
+    @property
+    def occurrences(self) -> dict[str, dict[str, list]]:
+        """volume id → register entry id → [(document entry, occurrence)], in reading order."""
+        out: dict[str, dict[str, list]] = {}
+        for k in sorted(self._taken):
+            entry = self.entries[k]
+            by_entry = out.setdefault(entry.volume.id, {})
+            for occ in self._taken[k][0]:
+                by_entry.setdefault(occ.entry_id, []).append((entry, occ))
+        return out
+
+    @property
+    def warnings(self) -> list[str]:
+        """The documents' warnings, each once, in reading order."""
+        return list(dict.fromkeys(w for k in sorted(self._taken) for w in self._taken[k][1]))
 
     def _reading(self, entry: Entry, doc: Document, ctx: markup.Context, previous: Entry | None,
                  following: Entry | None, item: dict, found: list) -> bytes:
@@ -321,11 +333,12 @@ class Site:
         return out
 
     def _registers(self, kept):
+        every = self.occurrences
         for vol_id, regs in self.registers.items():
             pages = self._register_pages(vol_id)
             if not pages:
                 continue
-            occurrences = self.occurrences.get(vol_id, {})
+            occurrences = every.get(vol_id, {})
             for kind, page in pages.items():
                 entries = sorted(regs.of_kind(kind), key=lambda e: e.name.lower())
                 # what the page shows of the documents: where each entry is named

@@ -165,17 +165,17 @@ class FallbackIndex:
         self._codes: dict[tuple[str, str], int] = {}
         self._table: list[list[str]] = []
 
-    def row(self, page: SearchPage, sections: bytes) -> bytes:
-        """One page's row (JSON), its filter values numbered (``sections``: its
-        :func:`sections_json`, made where the page was)."""
+    def row(self, path: str, title: str, filters, sections: bytes) -> bytes:
+        """One page's row (JSON), its filter values numbered in the order rows are made
+        (``sections``: its :func:`sections_json`, made where the page was)."""
         codes = []
-        for name, vals in page.filters:
+        for name, vals in filters:
             for v in vals:
                 if (name, v) not in self._codes:
                     self._codes[(name, v)] = len(self._table)
                     self._table.append([name, v])
                 codes.append(self._codes[(name, v)])
-        return b"[" + b",".join([_json(page.path), _json(page.title), _json(codes), sections]) + b"]"
+        return b"[" + b",".join([_json(path), _json(title), _json(codes), sections]) + b"]"
 
     def write(self, rows, handle) -> None:
         """The script, from every page's :meth:`row` in order, written to ``handle``."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from edition import buildcache, config, pagefind_stable, parallel, pipeline, write
+from edition import buildcache, config, pagefind_index, pagefind_stable, parallel, pipeline, write
 
 from .conftest import renumbered_seeds
 
@@ -327,4 +327,23 @@ def test_after_one_document_changed_only_its_part_of_the_search_index_is_indexed
     d150.write_text(d150.read_text(encoding="utf-8").replace(" the ", " the very ", 1), encoding="utf-8")
     _build(seeds, tmp_path / "site")
     assert [Path(line).name for line in runs.read_text(encoding="utf-8").split()] == ["frus1981-88v03-001"]
+    _assert_as_a_full_build(seeds, tmp_path)
+
+
+def test_the_parts_to_index_again_are_taken_first_and_the_site_is_still_the_full_builds(seeds, tmp_path, monkeypatch):
+    from edition import search
+
+    monkeypatch.setattr(search, "SHARD_DOCUMENTS", 2)  # parts of d1, d2–d3, d4–d5
+    _build(seeds, tmp_path / "site")
+    taken: list[str] = []
+    add = pagefind_index.Indexing.add
+    monkeypatch.setattr(pagefind_index.Indexing, "add",
+                        lambda self, page, place=(): taken.append(getattr(page, "page", page).path) or add(self, page, place))
+    d4 = seeds / "d4.txt"
+    d4.write_text(d4.read_text(encoding="utf-8").replace("Moscow always likes", "Moscow always prefers", 1),
+                  encoding="utf-8")
+    report = _build(seeds, tmp_path / "site")
+    assert (report.reused, report.redone) == (8, 2)
+    documents = [Path(p).name for p in taken if Path(p).name.startswith("d")]
+    assert documents == ["d4.html", "d5.html", "d1.html", "d2.html", "d3.html"]
     _assert_as_a_full_build(seeds, tmp_path)
