@@ -253,9 +253,10 @@ def _document_keys(kept: buildcache.BuildCache, site_key: str, entries: list[ren
 def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildcache.BuildCache, used: set[str],
                      writer: SiteWriter, manifest: Spool, indexing, completed, for_downloads: tuple[dict, Spool],
                      workers: int | None, progress, checked: bool) -> list:
-    """Each document's pages rendered (or taken from the cache) and written as they come,
-    its anchors' rows spooled for anchors.json, its search page handed to the index, and
-    each part of the index ``completed`` after its last document; the SHA-256 of its
+    """Each document's pages rendered (or taken from the cache) and written as they come
+    (those of the parts of the index with a document to render first), its anchors' rows
+    spooled for anchors.json, its search page handed to the index, and each part of the
+    index ``completed`` after its last document; the SHA-256 of its
     files in the zip and its TEI for the corpus kept ``for_downloads``; the anchors of every
     document and register returned for their check against the previous release, when
     there is one to be ``checked`` (otherwise none are kept)."""

@@ -1,0 +1,227 @@
+"""The site, staged beside the old one and swapped in whole."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import stat
+import tempfile
+import threading
+from pathlib import Path
+
+from ..errors import EditionError, Location
+
+
+class SiteWriter:
+    """Collects a build in ``<site>.tmp-…`` and swaps it in on :meth:`commit`."""
+
+    def __init__(self, site: str | Path, record: dict | None = None):
+        """``record``: what the build that made the current site wrote (:meth:`record`)."""
+        self.site = Path(site)
+        self.site.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f"{self.site.name}.tmp-", dir=self.site.parent))
+        os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a site is for reading
+        self.written: dict[str, str] = {}  # relative path → what produced it
+        self._making: list[tuple[threading.Thread, list]] = []  # the Streamed files being made
+        self._present: set[str] = set()  # the files whose bytes are written
+        self._change = threading.Condition()
+        self._wanted: dict[str, int] = {}  # files a thread waits for (the zip's), by how many: told when written
+        self._closing = False  # no more files will come
+        self._folders: set[str] = set()  # made already
+        self._staging, self._previous = str(self.staging), str(self.site)
+        self._record = record or {}
+        self._origins: dict[str, str] = {}  # path → the cached work its bytes came from
+
+    def write(self, relative: str, data, source: str, origin: str | None = None) -> None:
+        """Stage ``data``: bytes, or a :class:`Streamed` file, made in a thread of its own
+        (``commit`` waits for it, and raises what went wrong in it).  ``origin`` names
+        the kept work the bytes are (a build cache key: the same key, the same bytes)."""
+        key = relative
+        self._claim(key, source)
+        target = self._target(key)
+        if isinstance(data, bytes):
+            if origin is not None:
+                self._origins[key] = origin
+            if not (self._link_recorded(key, target, origin) or self._link_unchanged(key, target, data)):
+                # a new file, never one there already: a link to the previous site is never written into
+                with open(target, "xb") as handle:
+                    handle.write(data)
+            self._written_now([key])
+            return
+        failed: list[BaseException] = []
+
+        def make() -> None:
+            try:
+                with open(target, "xb") as handle:
+                    data.write_to(handle)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by _wait, in the building thread
+                failed.append(exc)
+
+        thread = threading.Thread(target=make, name=f"write {key}", daemon=True)
+        thread.start()
+        self._making.append((thread, failed))
+
+    def link_kept(self, paths: list[str], source: str, origin: str) -> bool:
+        """Stage the files at ``paths`` as the previous site has them, if the build that
+        made that site wrote every one of them from the kept work ``origin`` and each is
+        as that build left it (:meth:`_link_recorded`); otherwise stage none of them and
+        say so (their bytes must then be made again)."""
+        olds = []
+        for key in paths:
+            self._check(key, source)
+            recorded = self._record.get(key)
+            if recorded is None or recorded[0] != origin:
+                return False
+            old = f"{self._previous}/{key}"
+            try:
+                if _signature(os.lstat(old)) != recorded[1]:
+                    return False
+            except OSError:
+                return False
+            olds.append(old)
+        linked = []
+        try:
+            for key, old in zip(paths, olds):
+                target = self._target(key)
+                os.link(old, target, follow_symlinks=False)
+                linked.append(target)
+        except OSError:  # changed or gone meanwhile, or links not to be had: none of them, then
+            for target in linked:
+                os.unlink(target)
+            return False
+        for key in paths:
+            self.written[key] = source  # checked above
+            self._origins[key] = origin
+        self._written_now(paths)
+        return True
+
+    def _check(self, key: str, source: str) -> None:
+        # the site's paths are made by ``urls``, normalised: anything else is a bug, not user input
+        if key.startswith("/") or ".." in key.split("/") or posixpath.normpath(key) != key:
+            raise ValueError(f"output path outside the site, or not in its plain form: {key}")
+        if key in self.written:
+            raise EditionError(
+                Location(source),
+                f"would write {self.site.name}/{key} a second time (it was written for {self.written[key]})",
+            )
+
+    def _claim(self, key: str, source: str) -> None:
+        self._check(key, source)
+        self.written[key] = source
+
+    def _target(self, key: str) -> str:
+        """Where ``key`` (a plain relative path: :meth:`_check`) is staged, its folder made."""
+        folder, _, _ = key.rpartition("/")
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self._staging, folder), exist_ok=True)
+            self._folders.add(folder)
+        return f"{self._staging}/{key}"
+
+    def _written_now(self, keys) -> None:
+        with self._change:
+            self._present.update(keys)
+            if self._wanted and any(key in self._wanted for key in keys):
+                self._change.notify_all()
+
+    def _link_recorded(self, key: str, target: str, origin: str | None) -> bool:
+        """Link ``target`` to the previous site's file at the same path if the build that
+        made that site wrote it from the same kept work, and the file is as that build
+        left it (its inode's change time moves with any write or change of it): then its
+        bytes are these, unread."""
+        if origin is None or self._record.get(key, (None,))[0] != origin:
+            return False
+        old = os.path.join(self._previous, key)
+        try:
+            if _signature(os.lstat(old)) != self._record[key][1]:
+                return False
+            os.link(old, target, follow_symlinks=False)
+        except OSError:
+            return False
+        return True
+
+    def record(self) -> dict[str, tuple[str, tuple]]:
+        """After :meth:`commit`: each file written from kept work, with that work's name and
+        the file's state now (for the next build's :meth:`_link_recorded`)."""
+        out = {}
+        for key, origin in self._origins.items():
+            try:
+                out[key] = (origin, _signature(os.lstat(os.path.join(self._previous, key))))
+            except OSError:
+                continue
+        return out
+
+    def _link_unchanged(self, key: str, target: str, data: bytes) -> bool:
+        """Link ``target`` to the previous site's file at the same path if it holds these
+        very bytes (a plain file, compared whole: a file changed by hand is written anew)."""
+        old = os.path.join(self._previous, key)
+        try:
+            fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:  # none there (or a link, which is not followed)
+            return False
+        try:
+            st = os.fstat(fd)
+            # one read of one byte more than it should hold: a file that grew meanwhile differs
+            if not stat.S_ISREG(st.st_mode) or st.st_size != len(data) or os.read(fd, len(data) + 1) != data:
+                return False
+            os.link(old, target, follow_symlinks=False)
+        except OSError:  # a file system without links: written instead
+            return False
+        finally:
+            os.close(fd)
+        return True
+
+    def _wait(self) -> None:
+        """Wait for the files being made (no other file comes now); raise the first thing
+        that went wrong in one."""
+        with self._change:
+            self._closing = True
+            self._change.notify_all()
+        making, self._making = self._making, []
+        for thread, _ in making:
+            thread.join()
+        for _, failed in making:
+            if failed:
+                raise failed[0]
+
+    def wait_for(self, relative: str) -> None:
+        """Wait until a file of this build is written: the zip is made from the documents'
+        files, in a thread of its own, while the documents are written."""
+        with self._change:
+            self._wanted[relative] = self._wanted.get(relative, 0) + 1
+            try:
+                while relative not in self._present and not self._closing:
+                    self._change.wait()
+            finally:
+                self._wanted[relative] -= 1
+                if not self._wanted[relative]:
+                    del self._wanted[relative]
+        if relative not in self._present:
+            raise KeyError(relative)  # a bug: only this build's own files are read back
+
+    def read(self, relative: str) -> bytes:
+        """A file of this build, once it is written (see :meth:`wait_for`)."""
+        self.wait_for(relative)
+        return (self.staging / relative).read_bytes()
+
+    def commit(self) -> None:
+        self._wait()
+        old = None
+        if self.site.exists():
+            old = self.site.with_name(f"{self.site.name}.old-{os.getpid()}")
+            os.replace(self.site, old)
+        os.replace(self.staging, self.site)
+        if old is not None:
+            shutil.rmtree(old)
+
+    def abandon(self) -> None:
+        try:
+            self._wait()
+        except BaseException:  # noqa: BLE001 - the build is failing already, for its own reason
+            pass
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _signature(st: os.stat_result) -> tuple:
+    """What shows that a file is the one it was: the same inode, untouched since."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, stat.S_ISREG(st.st_mode))
