@@ -85,10 +85,7 @@ def edition_zip(documents: list[Outline], read, digest, edition: Edition,
             for name, path in sorted(members):
                 sha = digest(path)
                 sums.append(f"{sha}  {name}\n")
-                taken = _taken_over(old, name) if old_sums.get(name) == sha else None
-                if taken is not None:
-                    archive.add_deflated(f"edition/{name}", *taken)
-                else:
+                if not (old_sums.get(name) == sha and _taken_over(archive, old, f"edition/{name}")):
                     archive.add(f"edition/{name}", read(path))
             archive.add("edition/SHA256SUMS", "".join(sums).encode("utf-8"))
             archive.close()
@@ -111,11 +108,12 @@ def _sums(old: "ziparchive.Previous | None") -> dict[str, str]:
     return {name: digest for digest, _, name in (line.partition("  ") for line in text.splitlines())}
 
 
-def _taken_over(old: "ziparchive.Previous", name: str) -> tuple[bytes, int, int] | None:
+def _taken_over(archive: "ziparchive.Writer", old: "ziparchive.Previous", name: str) -> bool:
+    """Whether the member is taken over from the previous zip (if not, it is deflated anew)."""
     try:
-        return old.taken(f"edition/{name}")
+        return archive.take(old, name)
     except (OSError, zipfile.BadZipFile):
-        return None  # deflated anew
+        return False
 
 
 def corpus_member(tei: bytes) -> bytes:

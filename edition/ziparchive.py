@@ -2,11 +2,12 @@
 
 Python's ``zipfile`` deflates every member it writes.  The edition's zip holds
 every document's files, and after a small change nearly all of them are the
-previous zip's: their deflated bytes are taken from it (see :class:`Previous`)
-instead of being deflated again, which was most of a rebuild's time.  Deflated
-bytes are a function of the data, the zlib version and the level only, so a
-member taken over is the very bytes a fresh deflate would give, as long as the
-previous zip was made by the same zlib (the caller vouches for that).
+previous zip's: each is copied from it as it stands, header and deflated bytes
+in one piece (:meth:`Writer.take`, when the header is the one this writer would
+write), instead of being deflated again, which was most of a rebuild's time.
+Deflated bytes are a function of the data, the zlib version and the level only,
+so a member taken over is the very bytes a fresh deflate would give, as long as
+the previous zip was made by the same zlib (the caller vouches for that).
 
 The archive is plain PKZIP: one deflated member after another, the central
 directory, and the ZIP64 records when there are more than 65,535 members or the
@@ -16,6 +17,7 @@ archive passes 4 GiB.  Names are UTF-8 (flagged so), times the edition's date.
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 import zipfile
 import zlib
@@ -73,10 +75,29 @@ class Writer:
             raise ValueError(f"a member of over 4 GiB: {name}")  # no document comes near
         encoded = name.encode("utf-8")
         entry = _Entry(encoded, crc, len(packed), size, self._offset)
-        self._write(_LOCAL.pack(0x04034B50, _VERSION, self._flags(encoded), DEFLATED, self._time, self._date,
-                                entry.crc, entry.packed, entry.size, len(encoded), 0) + encoded)
+        self._write(self._local_header(encoded, crc, len(packed), size))
         self._write(packed)
         self._entries.append(entry)
+
+    def take(self, previous: "Previous", name: str) -> bool:
+        """Add ``previous``'s member ``name`` as it stands there, header and deflated bytes
+        read and written as one piece, if its header is the very one this writer would
+        write for it (same name, CRC-32, sizes, date); False if not, or it has none."""
+        info = previous.deflated_member(name)
+        if info is None or info.file_size > _MAX32 or info.compress_size > _MAX32:
+            return False
+        encoded = name.encode("utf-8")
+        header = self._local_header(encoded, info.CRC, info.compress_size, info.file_size)
+        record = previous.bytes_at(info.header_offset, len(header) + info.compress_size)
+        if record is None or not record.startswith(header):
+            return False
+        self._entries.append(_Entry(encoded, info.CRC, info.compress_size, info.file_size, self._offset))
+        self._write(record)
+        return True
+
+    def _local_header(self, encoded: bytes, crc: int, packed: int, size: int) -> bytes:
+        return _LOCAL.pack(0x04034B50, _VERSION, self._flags(encoded), DEFLATED, self._time, self._date,
+                           crc, packed, size, len(encoded), 0) + encoded
 
     def close(self) -> None:
         start = self._offset
@@ -115,7 +136,7 @@ class Writer:
 
 
 class Previous:
-    """An earlier zip whose members' deflated bytes may be taken over (see :meth:`deflated_if`)."""
+    """An earlier zip whose members may be taken over as they stand (see :meth:`Writer.take`)."""
 
     def __init__(self, handle, members: dict[str, zipfile.ZipInfo]):
         self._file = handle
@@ -143,19 +164,18 @@ class Previous:
 
     def read(self, name: str) -> bytes | None:
         """A member's data, or None if there is no such deflated member."""
-        info = self._members.get(name)
-        if info is None or info.compress_type != DEFLATED:
-            return None
-        return zlib.decompress(self._deflated(info), -15)
+        info = self.deflated_member(name)
+        return None if info is None else zlib.decompress(self._deflated(info), -15)
 
-    def taken(self, name: str) -> tuple[bytes, int, int] | None:
-        """The member's deflated bytes, CRC-32 and size, to take over into a new zip as they
-        are (the caller knows by the zip's manifest that its data is the same); None if
-        there is no such deflated member."""
+    def deflated_member(self, name: str) -> zipfile.ZipInfo | None:
+        """What the central directory says of a deflated member (None if there is none)."""
         info = self._members.get(name)
-        if info is None or info.compress_type != DEFLATED:
-            return None
-        return self._deflated(info), info.CRC, info.file_size
+        return info if info is not None and info.compress_type == DEFLATED else None
+
+    def bytes_at(self, offset: int, size: int) -> bytes | None:
+        """``size`` bytes of the file from ``offset``; None if it holds fewer."""
+        data = os.pread(self._file.fileno(), size, offset)
+        return data if len(data) == size else None
 
     def _deflated(self, info: zipfile.ZipInfo) -> bytes:
         self._file.seek(info.header_offset)

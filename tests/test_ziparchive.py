@@ -66,14 +66,21 @@ def test_a_member_taken_over_gives_the_same_archive(tmp_path):
     old.write_bytes(_zip(MEMBERS))
     previous = ziparchive.Previous.open(old, lambda digest: True)
     assert previous.read("edition/a.txt") == MEMBERS["edition/a.txt"]
-    assert previous.taken("edition/none") is None
+    assert previous.deflated_member("edition/none") is None
     out = io.BytesIO()
     writer = ziparchive.Writer(out, (2026, 12, 1))
+    taken = []
     for name, data in MEMBERS.items():
-        writer.add_deflated(name, *previous.taken(name)) if name.endswith(".txt") else writer.add(name, data)
+        if name.endswith(".txt") and writer.take(previous, name):
+            taken.append(name)
+        else:
+            writer.add(name, data)
     writer.close()
-    previous.close()
+    assert taken and taken == [name for name in MEMBERS if name.endswith(".txt")]
     assert out.getvalue() == old.read_bytes()
+    # a header this writer would not write (another date) is not taken over
+    assert not ziparchive.Writer(io.BytesIO(), (2026, 12, 2)).take(previous, taken[0])
+    previous.close()
     assert ziparchive.Previous.open(old, lambda digest: False) is None  # not vouched for
     assert ziparchive.Previous.open(tmp_path / "missing.zip", lambda digest: True) is None
     old.write_bytes(old.read_bytes()[:-30])  # truncated
