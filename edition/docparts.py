@@ -6,7 +6,7 @@ them into the templates."""
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import docinfo, markup, urls
 from .model import Container, Document, Note, Para, Volume, notes
@@ -83,3 +83,19 @@ def names_in(found: list, ctx: markup.Context) -> list[tuple[str, list[tuple[str
         if (entry.display, href) not in group:
             group.append((entry.display, href))
     return [(REGISTER_TITLES[kind], sorted(seen[kind])) for kind in REGISTER_TITLES if kind in seen]
+
+
+def cite_parts(paragraphs, pages) -> Markup:
+    """The blocks "cite a paragraph or a page" of a reading page, from the (anchor,
+    number, citations) of each paragraph and then of each page: each with its heading
+    and its citation in every style.  Made here in one pass: a Jinja loop over every
+    citation of every paragraph cost the page a millisecond."""
+    out = []
+    for units, heading in ((paragraphs, "¶{}"), (pages, "Page {}")):
+        for anchor, n, citations in units:
+            at = escape(anchor)
+            out.append(f'<div class="cite-part" id="cite-{at}">\n<h3><a href="#{at}">{heading.format(escape(n))}</a></h3>\n')
+            out.extend(f'<p class="reference" data-style="{escape(c.key)}"><span class="style-label">{escape(c.label)}:</span>'
+                       f' {c.html}</p>\n' for c in citations)
+            out.append("</div>\n")
+    return Markup("".join(out))

@@ -296,9 +296,9 @@ class Site:
             online=f"{vol.online.rstrip('/')}/{doc.xml_id}" if vol.online else "",
             names=in_document,
             citations=cite.formatted(item),
-            paragraph_citations=self._pinpoints(item, "paragraph", page,
-                                                [(pid, str(n)) for pid, n in ctx.paragraph_numbers.items()]),
-            page_citations=self._pinpoints(item, "page", page, [(pb.xml_id, pb.n) for pb in page_breaks(doc) if pb.xml_id]),
+            cite_parts=docparts.cite_parts(
+                self._pinpoints(item, "paragraph", page, [(pid, str(n)) for pid, n in ctx.paragraph_numbers.items()]),
+                self._pinpoints(item, "page", page, [(pb.xml_id, pb.n) for pb in page_breaks(doc) if pb.xml_id])),
             meta=pagemeta.meta_tags(doc, vol, self.edition, item, title),
             jsonld=jsonld,
             csp_hashes=[pagemeta.csp_hash(jsonld)],
