@@ -19,9 +19,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from . import anchors, cite, docinfo, docparts, downloads, dts, pagemeta, highlight, markup, search, teiwrite, totext, urls
 from . import registers as registers_mod
+from .errors import EditionError, Location
 from .model import Document, Edition, Outline, Volume, notes, page_breaks, source_note
 from .prose import ProsePage
-from .errors import EditionError, Location
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"

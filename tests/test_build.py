@@ -242,3 +242,14 @@ def test_a_cache_pack_mostly_forgotten_is_copied_down_to_what_is_kept(tmp_path):
     third = CacheStore(tmp_path)
     assert third.keys() == ["e1", "e2", "new"] and third.get("e3") is None
     assert (third.get("e1"), third.get("e2"), third.get("new")) == (b"\x01" * 1000, b"\x02" * 1000, b"n" * 10)
+
+
+def test_a_cache_index_that_names_no_place_this_store_writes_is_ignored(tmp_path):
+    import pickle
+
+    from edition.write import CacheStore
+
+    (tmp_path / "index").write_bytes(pickle.dumps({"e1": ("../elsewhere", 0, 10), "e2": ("pack-1", -5, 10),
+                                                   "e3": ("pack-1", 0, "10"), 4: ("pack-1", 0, 10)}))
+    store = CacheStore(tmp_path)
+    assert store.keys() == [] and store.get("e1") is None and not store.has("e2")

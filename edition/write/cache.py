@@ -45,9 +45,14 @@ class CacheStore:
             except Exception:  # none yet, or damaged: nothing kept
                 index = {}
             if isinstance(index, dict):
-                self._index = {k: v for k, v in index.items()
-                               if isinstance(k, str) and isinstance(v, tuple) and len(v) == 3}
+                self._index = {k: v for k, v in index.items() if isinstance(k, str) and self._place(v)}
         return self._index
+
+    def _place(self, where) -> bool:
+        """Whether ``where`` is a place in a pack, as this store writes them."""
+        return (isinstance(where, tuple) and len(where) == 3 and isinstance(where[0], str)
+                and where[0].startswith(self._PACK) and "/" not in where[0]
+                and all(isinstance(n, int) and n >= 0 for n in where[1:]))
 
     def keys(self) -> list[str]:
         """Every entry: those in packs, and those of their own."""
