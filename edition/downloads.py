@@ -73,8 +73,12 @@ def edition_zip(documents: list[Outline], read, digest, edition: Edition,
     its bytes.  A member that the ``previous`` zip holds unchanged (by its SHA256SUMS) is
     taken over from it, deflated already, without being read.  (path, file, source)."""
     date = tuple(int(x) for x in edition.date.split("-"))
-    members = [(f"{vol_id}/{doc.xml_id}.{kind}", path)
-               for vol_id, doc in documents for kind, path in zip_members(vol_id, doc.xml_id)]
+    # in reading order (each document's files by name), the order the documents are made in
+    # a full build: the zip is deflated as they come, not all at the end (names sorted
+    # would want d1000 second)
+    members = [member for vol_id, doc in documents
+               for member in sorted((f"{vol_id}/{doc.xml_id}.{kind}", path)
+                                    for kind, path in zip_members(vol_id, doc.xml_id))]
 
     def produce(handle) -> None:
         old = ziparchive.Previous.open(previous.path, previous.trusted) if previous else None
@@ -82,12 +86,12 @@ def edition_zip(documents: list[Outline], read, digest, edition: Edition,
             old_sums = _sums(old)
             sums = []
             archive = ziparchive.Writer(handle, date)
-            for name, path in sorted(members):
+            for name, path in members:
                 sha = digest(path)
-                sums.append(f"{sha}  {name}\n")
+                sums.append((name, sha))
                 if not (old_sums.get(name) == sha and _taken_over(archive, old, f"edition/{name}")):
                     archive.add(f"edition/{name}", read(path))
-            archive.add("edition/SHA256SUMS", "".join(sums).encode("utf-8"))
+            archive.add("edition/SHA256SUMS", "".join(f"{sha}  {name}\n" for name, sha in sorted(sums)).encode("utf-8"))
             archive.close()
         finally:
             if old is not None:
