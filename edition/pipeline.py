@@ -147,13 +147,8 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
         indexing = pagefind_index.Indexing("en", Location(edition.config_path)) if edition.search else None
         try:
             sums: dict[str, str] = {}  # the SHA-256 of each document's files in the zip
-            # the zip is made in a thread of its own as the documents' files come
             outlines = [(e.volume.id, e.outline) for e in entries]
-            zip_path, zip_file, zip_source = downloads.edition_zip(
-                outlines, writer.read, lambda path: (writer.wait_for(path), sums[path])[1], edition,
-                _previous_zip(site, kept, used))
-            writer.write(zip_path, zip_file, zip_source)
-            made = {zip_path: zip_file}  # the downloads the home page lists
+            made = _start_zip(writer, outlines, sums, edition, _previous_zip(site, kept, used))
             search_keys: dict[str, str] = {}  # each part of the index: its cache key
             completed = _search_part_completed(site_pages, indexing, kept, used, search_keys)
             published = _write_documents(site_pages, doc_keys, kept, used, writer, manifest, indexing, completed,
@@ -163,25 +158,9 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
                 made[path] = data
             # checked once every document is rendered (the rendered ones are kept even if this fails)
             anchors.check(published, previous, dict(edition.aliases), edition.config_path)
-            if indexing is not None:
-                for shard in indexing.incomplete():  # the parts of registers alone
-                    completed(shard)
-                if progress and len(site_pages.entries) >= 100:
-                    progress(f"indexing {indexing.pages} pages for the search"
-                             f" ({indexing.anew} of {len(indexing.shards())} parts anew)")
-                writer.write(urls.SEARCH_FALLBACK, indexing.fallback_script(), edition.config_path)
-            shards = indexing.shards() if indexing is not None else []
-            for path, data, source in site_pages.files(made, shards, _kept_page(kept, used, site_key)):
-                writer.write(path, data, source)
-            writer.write("anchors.json", anchors.manifest(manifest), edition.config_path)
-            for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
-                writer.write(path, data, source)
-            if indexing is not None:
-                for k, (shard, files) in enumerate(indexing.bundles()):
-                    kept.put(search_keys[shard], files)
-                    for path, data in pagefind_index.published(files, primary=k == 0):
-                        # the same part's bundle at the same place: the same bytes (linked unread if left as they were)
-                        writer.write(f"{urls.search_bundle(shards, k)}/{path}", data, "pagefind", origin=search_keys[shard])
+            shards = _complete_search(indexing, completed, writer, edition, progress, len(entries))
+            _write_site_pages(site_pages, writer, made, shards, manifest, _kept_page(kept, used, site_key))
+            _write_search_bundles(indexing, writer, kept, search_keys, shards)
             writer.commit()
             kept.keep_site_record(writer.record())
             kept.keep_citation_templates(cite.known_templates())
@@ -196,6 +175,54 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     return BuildReport(Path(site), tuple(sorted(writer.written)), len(entries), html,
                        tuple(warnings + site_pages.warnings), time.perf_counter() - started,
                        indexing.seconds if indexing else None, kept.hits, kept.misses)
+
+
+def _start_zip(writer: SiteWriter, outlines: list, sums: dict[str, str], edition: Edition,
+               previous: downloads.PreviousZip) -> dict:
+    """The edition's zip, made in a thread of its own as the documents' files come (each
+    member once its file is written and its SHA-256 is in ``sums``); the downloads the
+    home page lists, by path (more are added as they are made)."""
+    path, file, source = downloads.edition_zip(
+        outlines, writer.read, lambda member: (writer.wait_for(member), sums[member])[1], edition, previous)
+    writer.write(path, file, source)
+    return {path: file}
+
+
+def _complete_search(indexing, completed, writer: SiteWriter, edition: Edition, progress, documents: int) -> list[str]:
+    """The parts of the index that hold registers alone sent off too, and the fallback
+    index written; the parts, in order (none without a search)."""
+    if indexing is None:
+        return []
+    for shard in indexing.incomplete():
+        completed(shard)
+    if progress and documents >= 100:
+        progress(f"indexing {indexing.pages} pages for the search ({indexing.anew} of {len(indexing.shards())} parts anew)")
+    writer.write(urls.SEARCH_FALLBACK, indexing.fallback_script(), edition.config_path)
+    return indexing.shards()
+
+
+def _write_site_pages(site_pages: render.Site, writer: SiteWriter, made: dict, shards: list[str], manifest: Spool,
+                      kept_page) -> None:
+    """Every page but the documents' (registers, home, search, prose, static files),
+    ``anchors.json``, and the sitemap of every page written."""
+    for path, data, source in site_pages.files(made, shards, kept_page):
+        writer.write(path, data, source)
+    writer.write("anchors.json", anchors.manifest(manifest), site_pages.edition.config_path)
+    for path, data, source in site_pages.crawl_files([p for p in writer.written if p.endswith(".html")]):
+        writer.write(path, data, source)
+
+
+def _write_search_bundles(indexing, writer: SiteWriter, kept: buildcache.BuildCache, search_keys: dict[str, str],
+                          shards: list[str]) -> None:
+    """Each part's bundle, once Pagefind has made it (or as a previous build did), kept
+    and written: the first part's whole, the others' index only."""
+    if indexing is None:
+        return
+    for k, (shard, files) in enumerate(indexing.bundles()):
+        kept.put(search_keys[shard], files)
+        for path, data in pagefind_index.published(files, primary=k == 0):
+            # the same part's bundle at the same place: the same bytes (linked unread if left as they were)
+            writer.write(f"{urls.search_bundle(shards, k)}/{path}", data, "pagefind", origin=search_keys[shard])
 
 
 def _kept_page(kept: buildcache.BuildCache, used: set[str], site_key: str):
