@@ -206,19 +206,19 @@ class BuildCache:
             self.store.put(key, pickle.dumps(value, protocol=5))
 
     SITE_RECORD = "site-record"
-    TEMPLATES = "cite-templates"
+    CITATION_TEMPLATES = "cite-templates"
 
     def citation_templates(self) -> dict:
         """The citation templates builds of this program have made (``citetemplates``): a
         template is citeproc-py's output for a shape of reference, the same in every build."""
-        kept = self.reuse(self.TEMPLATES)
+        kept = self.reuse(self.CITATION_TEMPLATES)
         return kept[1] if isinstance(kept, tuple) and kept[0] == program_digest() else {}
 
     def keep_citation_templates(self, known: dict) -> None:
         """Keep ``known`` (every template the build had) if it has any not kept yet (those
         of another program are dropped)."""
         if self.store is not None and not known.keys() <= self.citation_templates().keys():
-            self.store.replace(self.TEMPLATES, pickle.dumps((program_digest(), known), protocol=5))
+            self.store.replace(self.CITATION_TEMPLATES, pickle.dumps((program_digest(), known), protocol=5))
 
     def site_record(self) -> dict | None:
         """What the build that made the current site wrote from kept work (``write.SiteWriter.record``)."""
@@ -251,7 +251,7 @@ class BuildCache:
         """Forget what this build did not use, so that the cache does not grow forever."""
         if self.store is not None:
             compiled = self._template_code.keys if self._template_code is not None else set()
-            self.store.keep_only(keys | compiled | {self.SITE_RECORD, self.TEMPLATES})
+            self.store.keep_only(keys | compiled | {self.SITE_RECORD, self.CITATION_TEMPLATES})
 
 
 class TemplateCode(BytecodeCache):

@@ -104,7 +104,7 @@ def _combined(rules):
     return re.compile("|".join(parts), flags).match, actions
 
 
-_LEXER = CombinedTeiLexer()  # stateless between calls: lex() asks it for fresh token streams
+_LEXER = CombinedTeiLexer()  # stateless between calls: each get_tokens() is a fresh token stream
 
 
 def lines(data: bytes) -> list[str]:

@@ -194,9 +194,7 @@ def _marking(span: Span, inner: Markup) -> Markup:
     if span.attr("subtype") == "document" or not match:
         return _html('<span class="marking">{}</span>', inner)
     opening, code, caveats, rest = match.groups()
-    return _html('<span class="marking">{}<abbr title="{}">{}</abbr>{}</span>', 
-        opening, title, code + caveats, rest
-    )
+    return _html('<span class="marking">{}<abbr title="{}">{}</abbr>{}</span>', opening, title, code + caveats, rest)
 
 
 def _ref_href(target: str, ctx: Context) -> str | None:
@@ -228,8 +226,8 @@ def blocks(items: tuple[Block, ...], ctx: Context, level: int = 2) -> Markup:
 
 def block(item: Block, ctx: Context, level: int = 2) -> Markup:
     if isinstance(item, PageBreak):
-        return _html('<div class="pb-between">{}{}</div>', 
-            page_marker(item, ctx), ctx.source_link(item.xml_id, f"Page {item.n}"))
+        return _html('<div class="pb-between">{}{}</div>',
+                     page_marker(item, ctx), ctx.source_link(item.xml_id, f"Page {item.n}"))
     if isinstance(item, Para):
         return _para(item, ctx, level)
     if isinstance(item, ListBlock):
@@ -258,8 +256,9 @@ def _para(item: Para, ctx: Context, level: int) -> Markup:
         # an id published earlier for this paragraph keeps resolving
         old = Markup("").join(_html('<span class="alias" id="{}"></span>', a) for a in ctx.aliases.get(item.xml_id, ()))
         return _html('<p class="para" id="{id}">{old}<span class="pnum"><a href="#{id}" aria-label="Paragraph {n}">¶{n}</a>'
-            '{src}<a class="cite-link" href="#cite-{id}" aria-label="Cite paragraph {n}">cite</a></span>{content}</p>', id=item.xml_id, n=number, src=ctx.source_link(item.xml_id, f"Paragraph {number}"),
-                 content=content, old=old)
+                     '{src}<a class="cite-link" href="#cite-{id}" aria-label="Cite paragraph {n}">cite</a></span>{content}</p>',
+                     id=item.xml_id, n=number, src=ctx.source_link(item.xml_id, f"Paragraph {number}"),
+                     content=content, old=old)
     if item.kind == "head":
         tag = Markup(f"h{min(level + 1, 6)}")
         return _html("<{0}>{1}</{0}>", tag, content)

@@ -8,7 +8,6 @@ replaces the old one only when every step has succeeded.
 from __future__ import annotations
 
 import dataclasses
-import pickle
 import re
 import time
 from dataclasses import dataclass
@@ -359,7 +358,7 @@ def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCa
                 )
             seen[doc_key] = seed.path
             if previous is not None:  # the document itself is needed here only for this
-                doc = pickle.loads(blob)
+                doc = Shelf.unpack(blob)
                 kept_ids = anchors.keep_paragraph_ids(doc, urls.document(seed.volume, doc.xml_id), previous)
                 if kept_ids is not doc:  # paragraph ids changed: the digest does too (not the outline)
                     blob, digest = Shelf.pack(kept_ids), buildcache.document_digest(kept_ids)

@@ -236,7 +236,7 @@ class Site:
         out.append((ctx.source_page, self._source_view(entry, doc, ctx, tei_bytes)))
         ctx.unresolved_warnings()
         citable = anchors.document_anchors(doc, entry.page)
-        members = dict(downloads.zip_members(vol.id, doc.xml_id)).values()
+        members = {path for _, path in downloads.zip_members(vol.id, doc.xml_id)}
         sums = tuple((path, hashlib.sha256(data).hexdigest()) for path, data in out if path in members)
         return DocumentOutput(tuple(out), tuple(found), page, tuple(dict.fromkeys(ctx.warnings)),
                               anchors.without_words(citable), anchors.manifest_rows(citable),

@@ -1,4 +1,4 @@
-"""A deterministic zip writer that can take a member already deflated.
+"""A deterministic zip writer that can take a member over from an earlier zip.
 
 Python's ``zipfile`` deflates every member it writes.  The edition's zip holds
 every document's files, and after a small change nearly all of them are the
@@ -67,10 +67,7 @@ class Writer:
 
     def add(self, name: str, data: bytes) -> None:
         """Add a member, deflated here."""
-        self.add_deflated(name, deflate(data), zlib.crc32(data), len(data))
-
-    def add_deflated(self, name: str, packed: bytes, crc: int, size: int) -> None:
-        """Add a member deflated already (raw, at :data:`LEVEL`), with its data's CRC-32 and size."""
+        packed, crc, size = deflate(data), zlib.crc32(data), len(data)
         if size > _MAX32 or len(packed) > _MAX32:
             raise ValueError(f"a member of over 4 GiB: {name}")  # no document comes near
         encoded = name.encode("utf-8")

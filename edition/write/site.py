@@ -70,14 +70,8 @@ class SiteWriter:
         olds = []
         for key in paths:
             self._check(key, source)
-            recorded = self._record.get(key)
-            if recorded is None or recorded[0] != origin:
-                return False
-            old = f"{self._previous}/{key}"
-            try:
-                if _signature(os.lstat(old)) != recorded[1]:
-                    return False
-            except OSError:
+            old = self._as_recorded(key, origin)
+            if old is None:
                 return False
             olds.append(old)
         linked = []
@@ -129,16 +123,26 @@ class SiteWriter:
         made that site wrote it from the same kept work, and the file is as that build
         left it (its inode's change time moves with any write or change of it): then its
         bytes are these, unread."""
-        if origin is None or self._record.get(key, (None,))[0] != origin:
+        old = self._as_recorded(key, origin)
+        if old is None:
             return False
-        old = os.path.join(self._previous, key)
         try:
-            if _signature(os.lstat(old)) != self._record[key][1]:
-                return False
             os.link(old, target, follow_symlinks=False)
         except OSError:
             return False
         return True
+
+    def _as_recorded(self, key: str, origin: str | None) -> str | None:
+        """The previous site's file at ``key`` if the build that made it wrote it from the
+        kept work ``origin`` and it is as that build left it (same inode, size, times)."""
+        recorded = self._record.get(key)
+        if origin is None or recorded is None or recorded[0] != origin:
+            return None
+        old = f"{self._previous}/{key}"
+        try:
+            return old if _signature(os.lstat(old)) == recorded[1] else None
+        except OSError:
+            return None
 
     def record(self) -> dict[str, tuple[str, tuple]]:
         """After :meth:`commit`: each file written from kept work, with that work's name and

@@ -73,8 +73,13 @@ class Shelf(Spool):
         """``value`` as the shelf keeps it (for :meth:`add`, in whichever process)."""
         return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
+    @staticmethod
+    def unpack(packed: bytes):
+        """What :meth:`pack` packed."""
+        return pickle.loads(packed)
+
     def put(self, key: str, value) -> None:
         self.add(key, self.pack(value))
 
     def take(self, key: str):
-        return pickle.loads(self.get(key))
+        return self.unpack(self.get(key))
