@@ -110,21 +110,72 @@ _LEXER = CombinedTeiLexer()  # stateless between calls: each get_tokens() is a f
 def lines(data: bytes) -> list[str]:
     """The file as highlighted HTML (escaped already), a fragment per line (1-based:
     ``lines[0]`` is line 1)."""
-    known = _pieces  # a token as HTML: most are tags, names and indents seen before
-    pieces = []
-    for key in _LEXER.get_tokens(data.decode("utf-8")):
-        piece = known.get(key)
-        if piece is None:
-            piece = _html(*key)
-            if len(key[1]) <= _SHORT and len(known) < _KNOWN_MAX:
-                known[key] = piece
-        pieces.append(piece)
+    text = _LEXER._preprocess_lexer_input(data.decode("utf-8"))  # as Pygments' get_tokens has it
+    html_text = _by_pieces(text)
+    if html_text is None:
+        html_text = _tokens_html(text)
     # a token's HTML has a newline only where its text has one (each line of it in a span
     # of its own), so that the lines of the whole are the lines of the file
-    out = "".join(pieces).split("\n")
+    out = html_text.split("\n")
     if out and not out[-1]:
         out.pop()  # the final newline
     return out
+
+
+def _tokens_html(text: str) -> str:
+    """The HTML of the lexer's tokens of ``text``, lexed from the root state."""
+    known = _pieces  # a token as HTML: most are tags, names and indents seen before
+    out = []
+    for _, token, value in _LEXER.get_tokens_unprocessed(text):
+        key = (token, value)
+        piece = known.get(key)
+        if piece is None:
+            piece = _html(token, value)
+            if len(value) <= _SHORT and len(known) < _KNOWN_MAX:
+                known[key] = piece
+        out.append(piece)
+    return "".join(out)
+
+
+# The pieces of XML as lxml writes it (the TEI of every source view is ours, written so):
+# a tag (its attributes' values quoted, without '<' or a newline; or the XML declaration)
+# with the spaces after it, or character data whose every '&' begins an entity.  The lexer
+# comes to each such tag in its root state, and its tokens end within the piece and leave it
+# in the root state again, so that a piece's tokens are the same wherever it stands: its
+# HTML is made once (most tags recur: an element's end, an indented start).  Character data
+# is one Text token, which is shown as its characters escaped (no span), so that it may be
+# cut anywhere (at the spaces taken with a tag).  Any other text is lexed whole.
+_PIECE = re.compile(r'(?:<\?xml[^<>?]*\?>|<[\w:.-]+(?:\s+[\w.:-]+\s*=\s*"[^"<\n]*")*\s*/?>|</[\w:.-]+\s*>)\s*'
+                    r'|([^<]+)')
+_CHARACTER_DATA = re.compile(r"(?:[^&]|&[\w#]+;)*")
+
+
+def _by_pieces(text: str) -> str | None:
+    """The HTML of ``text`` made piece by piece (see ``_PIECE``); None if it is not all such
+    pieces (then it is lexed whole)."""
+    out = []
+    pos = 0
+    known = _tags
+    for match in _PIECE.finditer(text):
+        if match.start() != pos:
+            return None
+        pos = match.end()
+        data = match.group(1)
+        if data is None:  # a tag and the spaces after it
+            tag = match.group()
+            piece = known.get(tag)
+            if piece is None:
+                piece = _tokens_html(tag)
+                if len(known) < _KNOWN_MAX:
+                    known[tag] = piece
+            out.append(piece)
+        elif "&" not in data:
+            out.append(html.escape(data))
+        elif _CHARACTER_DATA.fullmatch(data):
+            out.append(_tokens_html(data))  # its entities are tokens of their own
+        else:
+            return None
+    return "".join(out) if pos == len(text) else None
 
 
 def _html(token, value: str) -> str:
@@ -149,6 +200,7 @@ def numbered(data: bytes, back: dict[int, list[tuple[str, str]]]) -> Markup:
 
 
 _pieces: dict = {}
+_tags: dict = {}  # a tag with the spaces after it → its HTML (``_by_pieces``)
 _SHORT, _KNOWN_MAX = 24, 50_000  # short tokens recur (a tag, an attribute, an indent); bounded
 
 
