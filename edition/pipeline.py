@@ -7,6 +7,7 @@ replaces the old one only when every step has succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import time
@@ -296,39 +297,55 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
     dirty = {part for part, known in zip(parts, have) if not known}
     order = sorted(range(len(entries)), key=lambda k: parts[k] not in dirty)
     published: dict[int, list[anchors.Citable]] = {}
-    sums, corpus_members = for_downloads
+    stager = writer.stager()  # each document's files are staged by the process that renders it
     outputs = parallel.ordered(_render_job, order, [have[k] for k in order], lambda i: kept.get(doc_keys[order[i]]),
-                               site_pages, workers)
-    for done, (k, output) in enumerate(zip(order, outputs), start=1):
-        key, entry = doc_keys[k], entries[k]
-        sums.update(output.sums)  # before its files are staged: the zip asks once they are
-        if output.bytes_in_site and not writer.link_kept([path for path, _ in output.files], entry.source, key):
-            kept.not_reused()  # its files are not as the last build left them: made again
-            output = _render_job(site_pages, k)
-            sums.update(output.sums)
-        if output.templates:  # kept for the next build, not with the document
-            cite.adopt_templates(output.templates)
-        if not output.bytes_in_site:
-            kept.put(key, output.without_bytes())
-        used.add(key)
-        site_pages.add(k, output)
-        if checked:
-            published[k] = anchors.unpacked(output.anchors)
-        manifest.add(entry.page, output.manifest)
-        corpus_members.add(urls.tei_download(entry.volume.id, entry.outline.xml_id), output.corpus)
-        if not output.bytes_in_site:
-            for path, data in output.files:
-                writer.write(path, data, entry.source, origin=key)
-        if indexing is not None and output.search_page is not None:
-            indexing.add(output.search_page, place=(1, k))
-            if k in completes:
-                completed(completes[k])
-        if progress and len(entries) >= 100 and done % 100 == 0:
-            progress(f"rendered {done}/{len(entries)} documents")
+                               (site_pages, stager), workers)
+    with contextlib.closing(outputs):  # on an error, the workers stop before the staged files are removed
+        for done, (k, output) in enumerate(zip(order, outputs), start=1):
+            output = _take_document(site_pages, writer, kept, used, doc_keys[k], k, output,
+                                    published if checked else None, manifest, for_downloads)
+            if indexing is not None and output.search_page is not None:
+                indexing.add(output.search_page, place=(1, k))
+                if k in completes:
+                    completed(completes[k])
+            if progress and len(entries) >= 100 and done % 100 == 0:
+                progress(f"rendered {done}/{len(entries)} documents")
     register_anchors = site_pages.register_anchors()
     for page in sorted({a.page for a in register_anchors}):
         manifest.add(page, anchors.manifest_rows([a for a in register_anchors if a.page == page]))
     return [a for k in sorted(published) for a in published[k]] + register_anchors if checked else []
+
+
+def _take_document(site_pages: render.Site, writer: SiteWriter, kept: buildcache.BuildCache, used: set[str],
+                   key: str, k: int, output: render.DocumentOutput, published: dict | None, manifest: Spool,
+                   for_downloads: tuple[dict, Spool]) -> render.DocumentOutput:
+    """The k-th document's output taken in: its files claimed (staged as it was rendered,
+    or linked from the previous site when it comes from the cache, or else rendered again
+    here), kept for the next build, and what the site, anchors.json and the downloads
+    need of it noted; the output returned."""
+    entry = site_pages.entries[k]
+    sums, corpus_members = for_downloads
+    sums.update(output.sums)  # before its files are claimed: the zip asks once they are
+    linked = not output.staged and writer.link_kept(output.paths, entry.source, key)
+    if output.staged:
+        writer.staged(output.paths, entry.source, origin=key)
+    elif not linked:  # from the cache, but its files are not as the last build left them: made again, here
+        kept.not_reused()
+        output = _render_job((site_pages, None), k)
+        sums.update(output.sums)
+        for path, data in output.files:  # each linked if it is as the last build left it, or written
+            writer.write(path, data, entry.source, origin=key)
+    if not linked:
+        kept.put(key, output.without_bytes())
+    if output.templates:  # kept for the next build, not with the document
+        cite.adopt_templates(output.templates)
+    used.add(key)
+    site_pages.add(k, output)
+    if published is not None:
+        published[k] = anchors.unpacked(output.anchors)
+    manifest.add(entry.page, output.manifest)
+    corpus_members.add(urls.tei_download(entry.volume.id, entry.outline.xml_id), output.corpus)
+    return output
 
 
 def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCache, used: set[str],
@@ -385,10 +402,16 @@ def _read_seed_job(shared, job):
             [(docinfo.outline(doc), buildcache.document_digest(doc)) for doc in docs])
 
 
-def _render_job(site: render.Site, k: int):
+def _render_job(shared, k: int):
     """A document's output, its search page prepared for the index here, in the worker,
-    with the citation templates the worker made for it (for the building process to keep)."""
+    with the citation templates the worker made for it (for the building process to
+    keep); its files staged here too when there is a stager (then their bytes are not
+    sent back)."""
+    site, stager = shared
     output = site.document_output(k)
+    if stager is not None:
+        stager.stage(output.files)
+        output = dataclasses.replace(output, files=tuple((path, None) for path, _ in output.files), staged=True)
     search_page = pagefind_index.prepare(output.search_page) if output.search_page is not None else None
     return dataclasses.replace(output, search_page=search_page, templates=cite.templates_made_anew())
 

@@ -402,7 +402,7 @@ class Site:
 
 @dataclass(frozen=True)
 class DocumentOutput:
-    files: tuple[tuple[str, bytes | None], ...]  # (site path, bytes; None as the build cache keeps it)
+    files: tuple[tuple[str, bytes | None], ...]  # (site path, bytes; None once they are written or staged)
     found: tuple  # the register occurrences (registers.Occurrence)
     search_page: "search.SearchPage | None"
     warnings: tuple[str, ...]
@@ -411,16 +411,17 @@ class DocumentOutput:
     corpus: bytes = b""  # its TEI as its volume's corpus has it
     sums: tuple = ()  # (site path, SHA-256) of its files in the edition's zip
     templates: dict = dataclasses.field(default_factory=dict)  # citation templates its process made for it
+    staged: bool = False  # its files are staged for this build (by the process that rendered it)
 
     def without_bytes(self) -> "DocumentOutput":
         """As the build cache keeps it: its files named, their bytes left to the site the
         build writes (whose writer records that they are there: ``SiteWriter.link_kept``)."""
-        return dataclasses.replace(self, files=tuple((path, None) for path, _ in self.files), templates={})
+        return dataclasses.replace(self, files=tuple((path, None) for path, _ in self.files), templates={},
+                                   staged=False)
 
     @property
-    def bytes_in_site(self) -> bool:
-        """Whether its files' bytes are not here but in the previous site (:meth:`without_bytes`)."""
-        return any(data is None for _, data in self.files)
+    def paths(self) -> list[str]:
+        return [path for path, _ in self.files]
 
 
 def _size(n: int) -> str:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from edition import config, pipeline
-from edition.errors import EditionError
+from edition.errors import EditionError, Location
 from edition.write import Shelf, SiteWriter, Spool, Streamed
 
 from .conftest import FIXTURES, ROOT, SEED, renumbered_seeds
@@ -53,6 +55,36 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
     assert after == before
     # no staging left; the work kept for the next build is beside the site
     assert sorted(p.name for p in tmp_path.iterdir()) == ["._site-cache", "_site", "edition.toml", "registers"]
+
+
+def test_a_build_failing_while_workers_stage_its_pages_leaves_no_file_of_it(tmp_path, monkeypatch):
+    from edition import parallel, render
+
+    seeds = renumbered_seeds(tmp_path / "seeds", parallel.MIN_JOBS + 8)
+    site = tmp_path / "_site"
+    pipeline.build_edition(config.load(seeds / "edition.toml"), site, cache=False, workers=2)
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    rendered, claimed = render.Site.document_output, SiteWriter.staged
+
+    def slow(self, k):  # the workers are forked from this process: slow there too
+        if k > parallel.MIN_JOBS:  # still rendering when the build fails: stopped before its pages are staged
+            time.sleep(0.5)
+        return rendered(self, k)
+
+    def failing(self, paths, source, origin=None):  # in the building process, as it takes in a document
+        if paths[0].startswith(f"frus1981-88v03/d{parallel.MIN_JOBS}."):
+            raise EditionError(Location(source), "made to fail")
+        return claimed(self, paths, source, origin)
+
+    monkeypatch.setattr(render.Site, "document_output", slow)
+    monkeypatch.setattr(SiteWriter, "staged", failing)
+    with pytest.raises(EditionError, match="made to fail"):
+        pipeline.build_edition(config.load(seeds / "edition.toml"), site, cache=False, workers=2)
+    assert multiprocessing.active_children() == []  # the workers stopped before the staged pages were removed
+    time.sleep(1)  # a worker left running would have staged its pages by now
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "seeds"]  # the workers' staged pages gone too
 
 
 def test_two_texts_for_one_output_path_are_an_error_naming_both(tmp_path):

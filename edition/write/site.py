@@ -43,10 +43,8 @@ class SiteWriter:
         if isinstance(data, bytes):
             if origin is not None:
                 self._origins[key] = origin
-            if not (self._link_recorded(key, target, origin) or self._link_unchanged(key, target, data)):
-                # a new file, never one there already: a link to the previous site is never written into
-                with open(target, "xb") as handle:
-                    handle.write(data)
+            if not self._link_recorded(key, target, origin):
+                _stage(target, f"{self._previous}/{key}", data)
             self._written_now([key])
             return
         failed: list[BaseException] = []
@@ -90,10 +88,22 @@ class SiteWriter:
         self._written_now(paths)
         return True
 
+    def stager(self) -> "Stager":
+        """What stages a build's files from another process (a worker forked from this
+        one), to be claimed here then (:meth:`staged`)."""
+        return Stager(self._staging, self._previous)
+
+    def staged(self, paths: list[str], source: str, origin: str | None = None) -> None:
+        """Claim the files at ``paths``, staged already by this writer's :meth:`stager`
+        (their bytes made from the kept work ``origin``, when they are)."""
+        for key in paths:
+            self._claim(key, source)
+            if origin is not None:
+                self._origins[key] = origin
+        self._written_now(paths)
+
     def _check(self, key: str, source: str) -> None:
-        # the site's paths are made by ``urls``, normalised: anything else is a bug, not user input
-        if key.startswith("/") or ".." in key.split("/") or posixpath.normpath(key) != key:
-            raise ValueError(f"output path outside the site, or not in its plain form: {key}")
+        _plain(key)
         if key in self.written:
             raise EditionError(
                 Location(source),
@@ -155,26 +165,6 @@ class SiteWriter:
                 continue
         return out
 
-    def _link_unchanged(self, key: str, target: str, data: bytes) -> bool:
-        """Link ``target`` to the previous site's file at the same path if it holds these
-        very bytes (a plain file, compared whole: a file changed by hand is written anew)."""
-        old = os.path.join(self._previous, key)
-        try:
-            fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:  # none there (or a link, which is not followed)
-            return False
-        try:
-            st = os.fstat(fd)
-            # one read of one byte more than it should hold: a file that grew meanwhile differs
-            if not stat.S_ISREG(st.st_mode) or st.st_size != len(data) or os.read(fd, len(data) + 1) != data:
-                return False
-            os.link(old, target, follow_symlinks=False)
-        except OSError:  # a file system without links: written instead
-            return False
-        finally:
-            os.close(fd)
-        return True
-
     def _wait(self) -> None:
         """Wait for the files being made (no other file comes now); raise the first thing
         that went wrong in one."""
@@ -224,6 +214,63 @@ class SiteWriter:
         except BaseException:  # noqa: BLE001 - the build is failing already, for its own reason
             pass
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class Stager:
+    """Stages files in a build's folder, in any process that shares the file system: each
+    is a new file (never one there already: a link to the previous site is never written
+    into), or a link to the previous site's file at the same path if that holds these very
+    bytes.  The documents' pages are staged by the processes that render them, so that
+    their bytes are not sent back to the building process, which then claims them
+    (:meth:`SiteWriter.staged`: a path claimed twice is refused there)."""
+
+    def __init__(self, staging: str, previous: str):
+        self._staging, self._previous = staging, previous
+        self._folders: set[str] = set()  # made already, by this process
+
+    def stage(self, files) -> None:
+        """Stage each (relative path, bytes)."""
+        for key, data in files:
+            _plain(key)
+            folder, _, _ = key.rpartition("/")
+            if folder not in self._folders:
+                os.makedirs(os.path.join(self._staging, folder), exist_ok=True)
+                self._folders.add(folder)
+            _stage(f"{self._staging}/{key}", f"{self._previous}/{key}", data)
+
+
+def _plain(key: str) -> None:
+    # the site's paths are made by ``urls``, normalised: anything else is a bug, not user input
+    if key.startswith("/") or ".." in key.split("/") or posixpath.normpath(key) != key:
+        raise ValueError(f"output path outside the site, or not in its plain form: {key}")
+
+
+def _stage(target: str, old: str, data: bytes) -> None:
+    """``data`` at ``target``: linked to ``old`` if that holds these bytes, else written
+    to a new file (opened ``xb``: a file there already is a bug, and an error)."""
+    if not _link_unchanged(old, target, data):
+        with open(target, "xb") as handle:
+            handle.write(data)
+
+
+def _link_unchanged(old: str, target: str, data: bytes) -> bool:
+    """Link ``target`` to the previous site's file ``old`` if it holds these very bytes
+    (a plain file, compared whole: a file changed by hand is written anew)."""
+    try:
+        fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:  # none there (or a link, which is not followed)
+        return False
+    try:
+        st = os.fstat(fd)
+        # one read of one byte more than it should hold: a file that grew meanwhile differs
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data) or os.read(fd, len(data) + 1) != data:
+            return False
+        os.link(old, target, follow_symlinks=False)
+    except OSError:  # a file system without links: written instead
+        return False
+    finally:
+        os.close(fd)
+    return True
 
 
 def _signature(st: os.stat_result) -> tuple:
