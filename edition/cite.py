@@ -152,12 +152,12 @@ def formatted(item: dict, locator: tuple[str, str] | None = None) -> list[Format
 _PINPOINT = "918273"
 
 
-def pinpointed(item: dict, kind: str, numbers: list[str]) -> dict[str, list[Formatted]]:
-    """The citation of each paragraph (``kind="paragraph"``) or page, by its number."""
-    template = formatted(item, (kind, _PINPOINT))
-    return {n: [Formatted(f.key, f.label, Markup(str(f.html).replace(_PINPOINT, html.escape(n))),
-                          f.text.replace(_PINPOINT, n)) for f in template]
-            for n in numbers}
+def pinpointed(item: dict, kind: str, numbers: list[str], shown) -> dict[str, str]:
+    """What ``shown`` makes of the citations of a paragraph (``kind="paragraph"``) or page
+    in every style (HTML, in which their number stands as they have it), by its number:
+    made once, of the stand-in's citations, and each number put in its place."""
+    made = shown(formatted(item, (kind, _PINPOINT)))
+    return {n: made.replace(_PINPOINT, html.escape(n)) for n in numbers}
 
 
 def direct(data: dict, style: str, locator) -> str:

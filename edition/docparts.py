@@ -87,15 +87,19 @@ def names_in(found: list, ctx: markup.Context) -> list[tuple[str, list[tuple[str
 
 def cite_parts(paragraphs, pages) -> Markup:
     """The blocks "cite a paragraph or a page" of a reading page, from the (anchor,
-    number, citations) of each paragraph and then of each page: each with its heading
-    and its citation in every style.  Made here in one pass: a Jinja loop over every
-    citation of every paragraph cost the page a millisecond."""
+    number, citations as :func:`citation_lines`) of each paragraph and then of each page:
+    each with its heading and its citation in every style.  Made here in one pass: a
+    Jinja loop over every citation of every paragraph cost the page a millisecond."""
     out = []
     for units, heading in ((paragraphs, "¶{}"), (pages, "Page {}")):
-        for anchor, n, citations in units:
+        for anchor, n, lines in units:
             at = escape(anchor)
-            out.append(f'<div class="cite-part" id="cite-{at}">\n<h3><a href="#{at}">{heading.format(escape(n))}</a></h3>\n')
-            out.extend(f'<p class="reference" data-style="{escape(c.key)}"><span class="style-label">{escape(c.label)}:</span>'
-                       f' {c.html}</p>\n' for c in citations)
-            out.append("</div>\n")
+            out.append(f'<div class="cite-part" id="cite-{at}">\n<h3><a href="#{at}">{heading.format(escape(n))}</a></h3>\n'
+                       f'{lines}</div>\n')
     return Markup("".join(out))
+
+
+def citation_lines(citations) -> str:
+    """A reference in every style (:class:`cite.Formatted`), as HTML: a line each."""
+    return "".join(f'<p class="reference" data-style="{escape(c.key)}"><span class="style-label">{escape(c.label)}:</span>'
+                   f' {c.html}</p>\n' for c in citations)

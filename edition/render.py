@@ -310,17 +310,17 @@ class Site:
         )
 
     def _pinpoints(self, item: dict, kind: str, page: str, units: list[tuple[str, str]]):
-        """(anchor, number, citations) of each paragraph or page; with a base URL the
-        citation's URL carries the unit's anchor."""
+        """(anchor, number, its citations' HTML) of each paragraph or page; with a base URL
+        the citation's URL carries the unit's anchor."""
         if not units:
             return []
         if not self.edition.base_url:
-            by_number = cite.pinpointed(item, kind, [n for _, n in units])
+            by_number = cite.pinpointed(item, kind, [n for _, n in units], docparts.citation_lines)
             return [(anchor, n, by_number[n]) for anchor, n in units]
         out = []
         for anchor, n in units:
             with_url = dict(item, URL=urls.absolute(self.edition.base_url, page, anchor))
-            out.append((anchor, n, cite.pinpointed(with_url, kind, [n])[n]))
+            out.append((anchor, n, cite.pinpointed(with_url, kind, [n], docparts.citation_lines)[n]))
         return out
 
     def register_anchors(self) -> list:
