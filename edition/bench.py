@@ -13,6 +13,8 @@ For each size it prints:
   index's own run time, which overlaps the rest of the build);
 * ``no search``: the same first build without the search index (``search = false``),
   and its time per document: the build the targets speak of, the index reported apart;
+  ``cpu``: the processor time that build took in all (its own and its workers', user and
+  system), against which the wall time shows how much of the machine's cores it used;
 * ``warm``: the same build again, nothing changed;
 * ``one``: after one document's text changed (the incremental build), and its
   share of the cold build;
@@ -78,12 +80,16 @@ def _build(seeds: Path, out: Path, config: str = "edition.toml") -> dict:
     script = (
         "import json, resource, sys, time\n"
         "from edition import config, pipeline\n"
-        "t = time.perf_counter()\n"
+        "def cpu():\n"
+        "    me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "    return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime\n"
+        "t, c = time.perf_counter(), cpu()\n"
         f"r = pipeline.build_edition(config.load({str(seeds / config)!r}), {str(out)!r})\n"
+        "me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
         "print(json.dumps({'seconds': time.perf_counter() - t, 'documents': r.documents,"
         " 'search': r.search_seconds, 'reused': r.reused, 'redone': r.redone,"
-        " 'peak_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-        " 'worker_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
+        " 'cpu': cpu() - c,"
+        " 'peak_kb': me.ru_maxrss, 'worker_kb': workers.ru_maxrss}))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -132,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="edition-bench-"))
-    print(f"{'documents':>9} {'cold s':>8} {'search s':>8} {'no search s':>11} {'ms/doc':>7} {'peak MB':>13}"
+    print(f"{'documents':>9} {'cold s':>8} {'search s':>8} {'no search s':>11} {'ms/doc':>7} {'cpu s':>6} {'peak MB':>13}"
           f" {'output MB':>9} {'floor s':>7} {'warm s':>7} {'one s':>6} {'one/cold':>8}")
     for size in sizes:
         seeds, out = work / f"seeds-{size}", work / f"site-{size}"
@@ -149,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         one = statistics.median(_one_changed(seeds, out, size) for _ in range(args.repeat))
         peak = f"{cold['peak_kb'] / 1024:.0f}/{cold['worker_kb'] / 1024:.0f}"
         print(f"{cold['documents']:>9} {cold['seconds']:>8.2f} {cold['search']:>8.2f} {plain['seconds']:>11.2f}"
-              f" {1000 * plain['seconds'] / size:>7.1f} {peak:>13} {output / 1024 / 1024:>9.1f} {floor:>7.2f}"
+              f" {1000 * plain['seconds'] / size:>7.1f} {plain['cpu']:>6.2f} {peak:>13} {output / 1024 / 1024:>9.1f} {floor:>7.2f}"
               f" {warm:>7.2f} {one:>6.2f} {100 * one / cold['seconds']:>7.1f}%",
               flush=True)
     if not args.keep:
