@@ -13,7 +13,8 @@ what changed.
 What a build keeps on disk while it runs, so as not to hold it in memory, is
 here too: a :class:`Spool` of byte chunks, a :class:`Shelf` of documents, a
 :class:`Scratch` folder for Pagefind (``spools``); and the build cache's
-:class:`CacheStore` (``cache``).  The site is :class:`SiteWriter`'s (``site``);
+:class:`CacheStore` (``cache``).  The site is :class:`SiteWriter`'s (``site``; the processes that render the
+documents stage their files through its ``Stager``, and it claims them);
 a file written whole or not at all, and one made as it is written, ``files``.
 """
 
