@@ -118,10 +118,12 @@ class Site:
         """Every file but the documents' own (see :meth:`document_output`, whose results
         :meth:`add` must have been given first) and the downloads (``made``: path → the
         download being made); ``search_shards`` are the parts of the search index.
-        ``kept(what, make)`` may give a register page made before from the same ``what``
-        (everything site-wide that a page shows is the caller's to add), or ``make()`` it."""
+        ``kept(what, make)`` may give a register page or the home page made before from the
+        same ``what`` (everything site-wide that a page shows is the caller's to add), or
+        ``make()`` it."""
+        kept = kept or (lambda what, make: make())
         yield from self._dts()
-        yield from self._registers(kept or (lambda what, make: make()))
+        yield from self._registers(kept)
         if self.edition.search:
             yield from self._search(list(search_shards))
         for page in self.pages:
@@ -130,7 +132,10 @@ class Site:
         yield urls.NOT_FOUND, self._not_found(), self.edition.config_path
         yield from self._static()
         # last: the home page lists the downloads with their sizes
-        yield urls.INDEX, self._index({path: data.size for path, data in made.items()}), self.edition.config_path
+        sizes = {path: data.size for path, data in made.items()}
+        shown = (self.pages, [(e.volume.id, e.page, e.outline) for e in self.entries],
+                 sorted((path, _size(n)) for path, n in sizes.items()))
+        yield urls.INDEX, kept(("index", shown), lambda: self._index(sizes)), self.edition.config_path
 
     def crawl_files(self, pages: list[str]):
         """``sitemap.xml`` and ``robots.txt``, for a site with a base URL."""

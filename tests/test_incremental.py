@@ -148,6 +148,24 @@ def test_a_new_head_redoes_the_neighbours_whose_links_show_it(seeds, tmp_path):
         (tmp_path / "site" / "frus1981-88v03" / "d2.html").read_text(encoding="utf-8")
 
 
+def test_the_home_page_is_made_again_only_when_what_it_shows_changed(seeds, tmp_path, monkeypatch):
+    from edition import render
+
+    _build(seeds, tmp_path / "site")
+    made: list[int] = []
+    index = render.Site._index
+    monkeypatch.setattr(render.Site, "_index", lambda self, sizes: made.append(1) or index(self, sizes))
+    d3 = seeds / "d3.txt"
+    d3.write_text(d3.read_text(encoding="utf-8").replace("Moscow always likes", "Moscow always prefers", 1),
+                  encoding="utf-8")
+    _build(seeds, tmp_path / "site")
+    assert made == []  # the same titles and dates, the downloads of the same sizes (in KB)
+    d3.write_text(d3.read_text(encoding="utf-8").replace("to President Reagan", "to the President", 1), encoding="utf-8")
+    _build(seeds, tmp_path / "site")
+    assert made == [1]  # a title it lists
+    _assert_as_a_full_build(seeds, tmp_path)
+
+
 def test_a_changed_register_redoes_every_document(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     persons = seeds / "registers" / "persons.toml"
@@ -166,8 +184,8 @@ def test_a_damaged_cache_entry_is_done_again(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     cache = tmp_path / ".site-cache"
     # and the citation templates, the eight page templates compiled, the index's one part, the three register
-    # pages, the site's record, the zip's voucher
-    assert _kinds(cache) == ["cite"] + ["doc"] * 5 + ["jinja"] * 8 + ["page"] * 3 + ["search"] + ["seed"] * 5 + ["site"] + ["zip"]
+    # pages and the home page, the site's record, the zip's voucher
+    assert _kinds(cache) == ["cite"] + ["doc"] * 5 + ["jinja"] * 8 + ["page"] * 4 + ["search"] + ["seed"] * 5 + ["site"] + ["zip"]
     for pack in cache.glob("pack-*"):  # the index intact, what it points to not
         pack.write_bytes(b"x" * pack.stat().st_size)
     report = _build(seeds, tmp_path / "site")
@@ -265,8 +283,9 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     (seeds / "d5.txt").unlink()
     _build(seeds, tmp_path / "site")
+    # "page": the three register pages and the home page
     assert _kinds(tmp_path / ".site-cache") == \
-        ["cite"] + ["doc"] * 4 + ["jinja"] * 8 + ["page"] * 3 + ["search"] + ["seed"] * 4 + ["site"] + ["zip"]
+        ["cite"] + ["doc"] * 4 + ["jinja"] * 8 + ["page"] * 4 + ["search"] + ["seed"] * 4 + ["site"] + ["zip"]
 
 
 def test_a_new_program_reuses_nothing(seeds, tmp_path, monkeypatch):
