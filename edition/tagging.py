@@ -62,6 +62,21 @@ class _Matcher:
     seen: dict[str, int] = field(default_factory=dict)
 
 
+# The matcher of the last registers and rules asked for: every document of a volume is
+# tagged with the same (its own rules are merged in only when it has some), and making one
+# (the expression of every form) took a third of tagging's time.  The registers kept are
+# held, so that their identity cannot pass to others.
+_last_made: list = []
+
+
+def _made_for(registers: Registers, rules: Rules) -> _Matcher | None:
+    if _last_made and _last_made[0] is registers and _last_made[1] == rules:
+        return _last_made[2]
+    made = _matcher(registers, rules)
+    _last_made[:] = [registers, rules, made]
+    return made
+
+
 def _matcher(registers: Registers, rules: Rules) -> _Matcher | None:
     owners: dict[str, list[str]] = {}
     kinds: dict[str, str] = {}
@@ -90,9 +105,10 @@ def _matcher(registers: Registers, rules: Rules) -> _Matcher | None:
 
 def tag(doc: Document, registers: Registers, rules: Rules = Rules()) -> tuple[Document, list[Ambiguity]]:
     """The document with names tagged, and the ambiguities that were left untagged."""
-    matcher = _matcher(registers, rules)
-    if matcher is None:
+    made = _made_for(registers, rules)
+    if made is None:
         return doc, []
+    matcher = replace(made, ambiguities=[], seen={})  # what it counts is the document's own
     head = _inlines(doc.head, matcher, 0, in_mark=False)
     blocks = tuple(_block(b, matcher) for b in doc.blocks)
     tagged = replace(doc, head=head, blocks=blocks)

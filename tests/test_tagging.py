@@ -58,6 +58,17 @@ def test_an_ambiguous_surname_is_left_untagged_until_the_editor_resolves_it(regs
     assert xml.startswith('<p xml:id="d9p1"><persName corresp="#p_RRW_1">Reagan</persName>') and amb == []
 
 
+def test_each_document_counts_its_own_occurrences_with_the_same_registers(regs):
+    # the matcher of the same registers and rules serves document after document
+    for _ in range(2):
+        _, amb = _tagged("Reagan wrote. Reagan signed.", regs)
+        assert [(a.form, a.occurrence) for a in amb] == [("Reagan", 1), ("Reagan", 2)]
+    _, amb = _tagged("Reagan wrote. Reagan signed.", regs, tagging.Rules(resolve=(("Reagan", "p_RRW_1"),)))
+    assert amb == []  # other rules: another matcher
+    _, amb = _tagged("Reagan wrote.", regs)
+    assert [(a.form, a.occurrence) for a in amb] == [("Reagan", 1)]
+
+
 def test_skip_keeps_a_form_untagged(regs):
     xml, _ = _tagged("The START talks.", regs, tagging.Rules(skip=("START",)))
     assert "gloss" not in xml
