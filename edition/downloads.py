@@ -120,12 +120,13 @@ def _taken_over(archive: "ziparchive.Writer", old: "ziparchive.Previous", name: 
         return False
 
 
-def corpus_member(tei: bytes) -> bytes:
-    """A document's TEI as it stands in its volume's corpus: without the ids its header
-    shares with every other (``#class-secret``, ``#edition-editor``: they stand once, in
-    the corpus header) and the namespace declared there.  Made with the document."""
+def corpus_member(tree) -> bytes:
+    """A document's TEI as it stands in its volume's corpus, from the tree of its TEI file
+    (:func:`teiwrite.tei_document`, once that file is written: the tree is changed here):
+    without the ids its header shares with every other (``#class-secret``,
+    ``#edition-editor``: they stand once, in the corpus header) and the namespace declared
+    there.  Made with the document."""
     ns = teiwrite.T
-    tree = etree.fromstring(tei, etree.XMLParser(resolve_entities=False, no_network=True))
     for decl in list(tree.iter(ns + "classDecl")):
         decl.getparent().remove(decl)
     for el in tree.iter(ns + "editor"):

@@ -212,7 +212,8 @@ class Site:
         vol, doc = entry.volume, self.document(k)
         edition = dataclasses.replace(self.edition, volume=vol)
         out: list[tuple[str, bytes]] = []
-        tei_bytes = teiwrite.to_bytes(doc, edition)
+        tei_tree = teiwrite.tei_document(doc, edition)
+        tei_bytes = teiwrite.serialized(tei_tree)
         out.append((urls.tei_download(vol.id, doc.xml_id), tei_bytes))
         out.append((urls.text_download(vol.id, doc.xml_id), totext.render(doc).encode("utf-8")))
         item = cite.csl_item(doc, vol, self.edition, urls.absolute(self.edition.base_url, entry.page))
@@ -245,7 +246,7 @@ class Site:
         sums = tuple((path, hashlib.sha256(data).hexdigest()) for path, data in out if path in members)
         return DocumentOutput(tuple(out), tuple(found), page, tuple(dict.fromkeys(ctx.warnings)),
                               anchors.without_words(citable), anchors.manifest_rows(citable),
-                              downloads.corpus_member(tei_bytes), sums)
+                              downloads.corpus_member(tei_tree), sums)
 
     def add(self, k: int, output: "DocumentOutput") -> None:
         """Take in what the registers and the warnings need of the k-th document (the

@@ -9,6 +9,7 @@ final newline.  ``SourceText`` remembers that they were there.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ class SourceText:
             col += 1
         return Location(self.path, line + 1, col)
 
-    @property
+    @functools.cached_property  # asked for by every location in the text: counted once
     def _line_starts(self) -> list[int]:
         starts = [0]
         text = self.text

@@ -274,7 +274,11 @@ def tei_document(doc: Document, edition: Edition):
 
 
 def to_bytes(doc: Document, edition: Edition) -> bytes:
-    root = tei_document(doc, edition)
+    return serialized(tei_document(doc, edition))
+
+
+def serialized(root) -> bytes:
+    """The TEI file of a tree made by :func:`tei_document`."""
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
@@ -298,7 +302,8 @@ def indent(root) -> None:
 
 
 def _indent(el, level: int) -> None:
-    local = etree.QName(el).localname
+    tag = el.tag
+    local = tag[len(T):] if tag.startswith(T) else etree.QName(el).localname
     if local not in _ELEMENT_ONLY or not len(el) or (el.text and el.text.strip()):
         return
     if any(child.tail and child.tail.strip() for child in el):
