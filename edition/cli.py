@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import config, pipeline, validate
+from . import config, pipeline, seed_documents, validate
 from .errors import EditionError, Location
 from .write import write_file
 
@@ -82,7 +82,7 @@ def _read(name: str) -> bytes:
 def _run(args) -> int:
     command = args.command or "build"
     if command == "totext":
-        text = pipeline.text_of_tei(args.tei)
+        text = seed_documents.text_of_tei(args.tei)
         if args.output:
             write_file(args.output, text.encode("utf-8"))
         else:
@@ -110,7 +110,7 @@ def _run(args) -> int:
         if args.output and len(args.texts) > 1:
             raise SystemExit("build.py encode: -o takes one input file only")
         # Encode everything first: one bad file means no file is written.
-        results = pipeline.encode_files(args.texts, edition)
+        results = seed_documents.encode_files(args.texts, edition)
         for name, data, warnings in results:
             for warning in warnings:
                 print(warning, file=sys.stderr)

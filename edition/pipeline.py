@@ -1,8 +1,7 @@
 """The program in one page: what happens, in which order.
 
-``build_edition``: seeds (texts and TEI files) → documents → the site, which
-replaces the old one only when every step has succeeded.
-``encode_files``: plain-text documents → TEI bytes.
+``build_edition``: seeds (texts and TEI files) → documents (``seed_documents``) → the
+site, which replaces the old one only when every step has succeeded.
 """
 
 from __future__ import annotations
@@ -14,88 +13,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import anchors, annotations, buildcache, cite, docinfo, downloads, encode, markings, pagefind_index, prose, registers, render, seeds, tagging, tei, teiwrite, totext
-from . import parallel, search, urls
-from .errors import EditionError, Location, warning_text
-from .model import Document, Edition, Volume
+from . import anchors, buildcache, cite, docinfo, downloads, pagefind_index, parallel, prose, render, search, seed_documents, urls
+from .errors import EditionError, Location
+from .model import Edition
+from .output import DocumentOutput
 from .write import Shelf, SiteWriter, Spool
-
-_FILE_DOC = re.compile(r"(?:^|-)d(\d+)$")
-
-
-def encode_source(source: seeds.SourceText) -> Document:
-    doc = encode.encode_text(source)
-    stated = _FILE_DOC.search(Path(source.path).stem)
-    if stated and stated.group(1) != doc.n:
-        raise EditionError(
-            source.location(len(f"[Page {doc.page_before_head.n}] ") if doc.page_before_head else 0),
-            f"the file name says document {stated.group(1)} but the head line says {doc.n}",
-        )
-    return dataclasses.replace(doc, source=source.path)
-
-
-def load_registers(volume: Volume) -> registers.Registers:
-    return registers.load({kind: list(files) for kind, files in volume.registers})
-
-
-def encode_text_seed(path: str | Path, edition: Edition, regs: registers.Registers) -> tuple[Document, list[str]]:
-    """One plain text → the document model: encoded, given its facts, names tagged.
-    Returns the warnings too (names the registers leave ambiguous)."""
-    source = seeds.read_text(path)
-    doc = with_facts(encode_source(source), edition)
-    facts = edition.facts(doc.xml_id)
-    rules = tagging.Rules(edition.resolve, edition.skip).merged(
-        tagging.Rules(facts.resolve, facts.skip) if facts else None)
-    doc, ambiguities = tagging.tag(doc, regs, rules)
-    doc = annotations.for_document(doc, edition.annotations_dir)
-    warnings = []
-    for amb in ambiguities:
-        where = _occurrence(source, amb.form, amb.occurrence)
-        choices = " or ".join(f"{i} ({regs.by_id(i).name})" for i in amb.ids)
-        warnings.append(warning_text(where, f"'{amb.form}' could be {choices}; left untagged"
-                                            f" (choose one with resolve = {{ \"{amb.form}\" = \"…\" }})"))
-    return doc, warnings
-
-
-def _occurrence(source: seeds.SourceText, form: str, k: int) -> Location:
-    # a callout may follow the name ("Reagan1"), a letter may not
-    matches = list(re.finditer(rf"(?<![\w’']){re.escape(form)}(?![^\W\d_])", source.text))
-    offset = matches[min(k, len(matches)) - 1].start() if matches else 0
-    return source.location(offset)
-
-
-def encode_files(paths: list[str], edition: Edition) -> list[tuple[str, bytes, list[str]]]:
-    """Read texts, encode them, and return each standalone TEI file's bytes (and warnings).
-    The registers are read once for all of them."""
-    regs = load_registers(edition.volume)
-    out = []
-    for path in paths:
-        doc, warnings = encode_text_seed(path, edition, regs)
-        out.append((str(path), teiwrite.to_bytes(doc, edition), warnings))
-    return out
-
-
-def with_facts(doc: Document, edition: Edition) -> Document:
-    """Add what the editor states of the document in the config (its dateline)."""
-    facts = edition.facts(doc.xml_id)
-    return docinfo.with_dateline(doc, facts.place, facts.date) if facts else doc
-
-
-def text_of_tei(path: str | Path) -> str:
-    """The plain text of every document in a TEI file (``totext``)."""
-    return "\n\n\n".join(totext.render(doc) for doc in tei.read_documents(path))
-
-
-def read_seed(path: str, edition: Edition, regs: registers.Registers) -> tuple[list[Document], list[str]]:
-    """A seed is one of our plain texts (encoded here) or a TEI file (ours or official FRUS,
-    tagged already and not tagged again)."""
-    if path.endswith(".xml"):
-        return [markings.recognise(doc) for doc in tei.read_documents(path)], []
-    if path.endswith(".txt"):
-        doc, warnings = encode_text_seed(path, edition, regs)
-        return [doc], warnings
-    raise EditionError(Location(path), "a text must be a plain-text document (.txt) or a TEI file (.xml)")
-
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -130,7 +52,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     kept = buildcache.BuildCache(site, edition, enabled=cache)
     used: set[str] = set()
     previous = anchors.read_previous(edition.previous_anchors)
-    regs = {vol.id: load_registers(vol) for vol in (edition.volume, *edition.other_volumes)}
+    regs = {vol.id: seed_documents.load_registers(vol) for vol in (edition.volume, *edition.other_volumes)}
     # the cache keeps what this build made even if it fails (``BuildCache.close``)
     with kept, Shelf() as documents, Spool() as manifest, Spool() as corpus_members:
         entries, warnings = _read_seeds(edition, regs, previous, kept, used, workers, progress, documents)
@@ -317,8 +239,8 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
 
 
 def _take_document(site_pages: render.Site, writer: SiteWriter, kept: buildcache.BuildCache, used: set[str],
-                   key: str, k: int, output: render.DocumentOutput, published: dict | None, manifest: Spool,
-                   for_downloads: tuple[dict, Spool]) -> render.DocumentOutput:
+                   key: str, k: int, output: DocumentOutput, published: dict | None, manifest: Spool,
+                   for_downloads: tuple[dict, Spool]) -> DocumentOutput:
     """The k-th document's output taken in: its files claimed (staged as it was rendered,
     or linked from the previous site when it comes from the cache, or else rendered again
     here), kept for the next build, and what the site, anchors.json and the downloads
@@ -397,7 +319,7 @@ def _read_seed_job(shared, job):
     them)."""
     edition, regs = shared
     path, volume = job
-    docs, warnings = read_seed(path, edition, regs[volume])
+    docs, warnings = seed_documents.read_seed(path, edition, regs[volume])
     return ([Shelf.pack(doc) for doc in docs], warnings,
             [(docinfo.outline(doc), buildcache.document_digest(doc)) for doc in docs])
 

@@ -21,6 +21,7 @@ from . import anchors, cite, docinfo, docparts, downloads, dts, pagemeta, highli
 from . import registers as registers_mod
 from .errors import EditionError, Location
 from .model import Document, Edition, Outline, Volume, notes, page_breaks, source_note
+from .output import DocumentOutput
 from .prose import ProsePage
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -204,7 +205,7 @@ class Site:
         context = self._common(urls.NOT_FOUND, "Page not found", "The page you asked for is not in this edition.")
         return self._render("404.html", **context)
 
-    def document_output(self, k: int) -> "DocumentOutput":
+    def document_output(self, k: int) -> DocumentOutput:
         """Everything the site has of its k-th document: its files (reading page, source
         view, downloads, DTS), its register occurrences, its search page, its warnings.
         It depends on the document, its neighbours and the site-wide settings only."""
@@ -248,7 +249,7 @@ class Site:
                               anchors.without_words(citable), anchors.manifest_rows(citable),
                               downloads.corpus_member(tei_tree), sums)
 
-    def add(self, k: int, output: "DocumentOutput") -> None:
+    def add(self, k: int, output: DocumentOutput) -> None:
         """Take in what the registers and the warnings need of the k-th document (the
         documents may come in any order: both are given in reading order)."""
         self._taken[k] = (output.found, output.warnings)
@@ -404,30 +405,6 @@ class Site:
             "source.html", doc=doc, volume=entry.volume, code=highlight.numbered(tei_bytes, back), reading=reading,
             tei_href=urls.href(page, urls.tei_download(entry.volume.id, doc.xml_id)), **context,
         )
-
-
-@dataclass(frozen=True)
-class DocumentOutput:
-    files: tuple[tuple[str, bytes | None], ...]  # (site path, bytes; None once they are written or staged)
-    found: tuple  # the register occurrences (registers.Occurrence)
-    search_page: "search.SearchPage | None"
-    warnings: tuple[str, ...]
-    anchors: bytes = b""  # its citable anchors, packed (anchors.unpacked), for the check against the last release
-    manifest: bytes = b""  # its rows of anchors.json
-    corpus: bytes = b""  # its TEI as its volume's corpus has it
-    sums: tuple = ()  # (site path, SHA-256) of its files in the edition's zip
-    templates: dict = dataclasses.field(default_factory=dict)  # citation templates its process made for it
-    staged: bool = False  # its files are staged for this build (by the process that rendered it)
-
-    def without_bytes(self) -> "DocumentOutput":
-        """As the build cache keeps it: its files named, their bytes left to the site the
-        build writes (whose writer records that they are there: ``SiteWriter.link_kept``)."""
-        return dataclasses.replace(self, files=tuple((path, None) for path, _ in self.files), templates={},
-                                   staged=False)
-
-    @property
-    def paths(self) -> list[str]:
-        return [path for path, _ in self.files]
 
 
 def _size(n: int) -> str:

@@ -214,10 +214,10 @@ def test_a_reference_formats_from_a_template_exactly_as_citeproc_py_formats_it(i
 
 
 def test_the_example_documents_format_from_templates_exactly_as_citeproc_py_formats_them(edition):
-    from edition import cite, pipeline, tei
+    from edition import cite, seed_documents, tei
 
     documents = [d for path in sorted((SHARED / "examples").glob("*/tei/*.xml")) for d in tei.read_documents(path)]
-    documents.append(pipeline.encode_text_seed(str(SEED), edition, pipeline.load_registers(edition.volume))[0])
+    documents.append(seed_documents.encode_text_seed(str(SEED), edition, seed_documents.load_registers(edition.volume))[0])
     assert len(documents) >= 10
     for doc in documents:
         data = cite._escaped(cite.csl_item(doc, edition.volume, edition, f"{BASE}{doc.xml_id}.html#{doc.xml_id}p1"))

@@ -28,10 +28,10 @@ def test_the_document_type_is_the_genre_the_head_names(doc_id, kind):
 
 @pytest.fixture(scope="module")
 def d156(edition):
-    from edition import pipeline
+    from edition import seed_documents
 
-    regs = pipeline.load_registers(edition.volume)
-    doc, _ = pipeline.encode_text_seed(ROOT / "seeds" / "frus1981-88v03-d156.txt", edition, regs)
+    regs = seed_documents.load_registers(edition.volume)
+    doc, _ = seed_documents.encode_text_seed(ROOT / "seeds" / "frus1981-88v03-d156.txt", edition, regs)
     numbers = markup.number_paragraphs(doc)
     found = registers.occurrences(doc, numbers)
     return search.document_page(doc, "frus1981-88v03/d156.html", numbers, regs, found)
