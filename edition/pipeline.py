@@ -222,14 +222,27 @@ def _write_documents(site_pages: render.Site, doc_keys: list[str], kept: buildca
     stager = writer.stager()  # each document's files are staged by the process that renders it
     outputs = parallel.ordered(_render_job, order, [have[k] for k in order], lambda i: kept.get(doc_keys[order[i]]),
                                (site_pages, stager), workers)
+    def take(k: int, output):
+        return _take_document(site_pages, writer, kept, used, doc_keys[k], k, output, published if checked else None,
+                              manifest, for_downloads)
+
+    # a part to index again goes to Pagefind before the files of its kept documents are linked, which
+    # would otherwise hold it back (they are taken in right after; at most one part's are held)
+    postponed: list = []
     with contextlib.closing(outputs):  # on an error, the workers stop before the staged files are removed
         for done, (k, output) in enumerate(zip(order, outputs), start=1):
-            output = _take_document(site_pages, writer, kept, used, doc_keys[k], k, output,
-                                    published if checked else None, manifest, for_downloads)
+            if indexing is not None and parts[k] in dirty and not output.staged:
+                postponed.append((k, output))  # kept from the last build: its search page is the same
+            else:
+                output = take(k, output)
             if indexing is not None and output.search_page is not None:
                 indexing.add(output.search_page, place=(1, k))
                 if k in completes:
                     completed(completes[k])
+            if k in completes:
+                for later in postponed:
+                    take(*later)
+                postponed.clear()
             if progress and len(entries) >= 100 and done % 100 == 0:
                 progress(f"rendered {done}/{len(entries)} documents")
     register_anchors = site_pages.register_anchors()

@@ -357,9 +357,13 @@ def test_the_parts_to_index_again_are_taken_first_and_the_site_is_still_the_full
     monkeypatch.setattr(search, "SHARD_DOCUMENTS", 2)  # parts of d1, d2–d3, d4–d5
     _build(seeds, tmp_path / "site")
     taken: list[str] = []
-    add = pagefind_index.Indexing.add
+    add, complete, link_kept = pagefind_index.Indexing.add, pagefind_index.Indexing.complete, write.SiteWriter.link_kept
     monkeypatch.setattr(pagefind_index.Indexing, "add",
                         lambda self, page, place=(): taken.append(getattr(page, "page", page).path) or add(self, page, place))
+    monkeypatch.setattr(pagefind_index.Indexing, "complete",
+                        lambda self, shard, known: taken.append(f"part {shard}") or complete(self, shard, known))
+    monkeypatch.setattr(write.SiteWriter, "link_kept", lambda self, paths, source, origin:
+                        taken.append(f"linked {Path(paths[0]).stem}") or link_kept(self, paths, source, origin))
     d4 = seeds / "d4.txt"
     d4.write_text(d4.read_text(encoding="utf-8").replace("Moscow always likes", "Moscow always prefers", 1),
                   encoding="utf-8")
@@ -367,4 +371,7 @@ def test_the_parts_to_index_again_are_taken_first_and_the_site_is_still_the_full
     assert (report.reused, report.redone) == (8, 2)
     documents = [Path(p).name for p in taken if Path(p).name.startswith("d")]
     assert documents == ["d4.html", "d5.html", "d1.html", "d2.html", "d3.html"]
+    # the part of d4-d5 goes to Pagefind before d5's files (kept from the last build) are linked
+    shown = [t if t.startswith(("part", "linked")) else Path(t).stem for t in taken if "/d" in t or t[:4] in ("part", "link")]
+    assert shown[:4] == ["d4", "d5", "part frus1981-88v03-002", "linked d5"], shown
     _assert_as_a_full_build(seeds, tmp_path)
