@@ -251,6 +251,23 @@ def test_a_document_whose_files_cannot_all_be_linked_is_made_again_whole(seeds, 
     _assert_as_a_full_build(seeds, tmp_path)
 
 
+def test_a_kept_document_of_a_part_to_index_again_whose_file_was_changed_by_hand_is_made_again(seeds, tmp_path):
+    # d3's part goes to Pagefind before d2's files are linked (d2 is kept); d2's page, changed by hand,
+    # cannot be linked, so d2 is made again: its search page is the one the index already has
+    site = tmp_path / "site"
+    _build(seeds, site)
+    page = site / "frus1981-88v03" / "d2.html"
+    changed = page.read_bytes().replace(b"Memorandum", b"Memorandun", 1)
+    page.unlink()
+    page.write_bytes(changed)
+    d3 = seeds / "d3.txt"
+    d3.write_text(d3.read_text(encoding="utf-8").replace("Moscow always likes", "Moscow always prefers", 1),
+                  encoding="utf-8")
+    report = _build(seeds, site)
+    assert (report.reused, report.redone) == (7, 3)  # d3's seed and pages, d2's pages
+    _assert_as_a_full_build(seeds, tmp_path)
+
+
 def test_templates_compiled_once_are_kept_and_one_changed_is_compiled_again(seeds, tmp_path, monkeypatch):
     import jinja2
 
