@@ -145,6 +145,16 @@ def formatted(item: dict, locator: tuple[str, str] | None = None) -> list[Format
     return out
 
 
+def prepare_templates(item: dict) -> None:
+    """Make the templates that a reading page citing ``item`` uses (the document's
+    citation, a paragraph's and a page's, in every style) unless they are made already.
+    The building process does so before the workers that render are forked, so that
+    they share the templates rather than each make them (a template is two formattings
+    by citeproc-py)."""
+    _TEMPLATES.prepare(_escaped(item), [style for _, _, style in STYLES],
+                       [None, ("paragraph", _PINPOINT), ("page", _PINPOINT)])
+
+
 # A pinpoint citation is formatted once per document, style and kind of locator with this
 # stand-in number, which each paragraph's or page's own number then replaces: the output is
 # still citeproc-py's for that style (numbers are not reformatted by these styles), at a

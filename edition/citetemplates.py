@@ -135,6 +135,18 @@ class Templates:
         """Every template this process has, made or adopted."""
         return dict(self._made)
 
+    def prepare(self, item: dict, styles, locators) -> None:
+        """The templates for ``item`` (escaped for HTML already) in each style and kind of
+        citation, made now if they are not made yet (its shape is worked out once)."""
+        shape = _shape(item)
+        if shape is None:
+            return
+        for style in styles:
+            for locator in locators:
+                key = (style, locator, shape)
+                if key not in self._made:
+                    self._made[key] = self._new[key] = self._make(item, style, locator)
+
     def render(self, item: dict, style: str, locator) -> str:
         """``item`` (escaped for HTML already) in ``style``, as citeproc-py formats it."""
         shape = _shape(item)

@@ -55,6 +55,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
     regs = {vol.id: seed_documents.load_registers(vol) for vol in (edition.volume, *edition.other_volumes)}
     # the cache keeps what this build made even if it fails (``BuildCache.close``)
     with kept, Shelf() as documents, Spool() as manifest, Spool() as corpus_members:
+        cite.adopt_templates(kept.citation_templates())  # before the seeds: what was made before is not made again
         entries, warnings = _read_seeds(edition, regs, previous, kept, used, workers, progress, documents)
         entries.sort(key=lambda e: (_volume_order(edition, e.volume.id), _number(e.outline.n)))
         pages = prose.read_pages(edition.pages_dir)
@@ -64,7 +65,6 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
                                  compiled=kept.template_code())
         site_key = kept.site_key(pages, site_regs, edition.templates_dir)
         doc_keys = _document_keys(kept, site_key, entries)
-        cite.adopt_templates(kept.citation_templates())  # before the workers start, who share them
         writer = SiteWriter(site, kept.site_record() if Path(site).is_dir() else None)
         indexing = pagefind_index.Indexing("en", Location(edition.config_path)) if edition.search else None
         try:
@@ -294,13 +294,19 @@ def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCa
     volumes = (edition.volume, *edition.other_volumes)
     register_files = {vol.id: [f for _, files in vol.registers for f in files] for vol in volumes}
     seed_keys = [kept.seed_key(seed.path, register_files[seed.volume]) for seed in edition.texts]
+    have = [kept.has(key) for key in seed_keys]
     read = parallel.ordered(_read_seed_job, [(seed.path, seed.volume) for seed in edition.texts],
-                            [kept.has(key) for key in seed_keys], lambda i: kept.get(seed_keys[i]), (edition, regs), workers)
-    for k, (seed, key, result) in enumerate(zip(edition.texts, seed_keys, read), start=1):
-        packed, seed_warnings, known = result
+                            have, lambda i: kept.get(seed_keys[i]), (edition, regs), workers)
+    for k, (seed, key, result, known_before) in enumerate(zip(edition.texts, seed_keys, read, have), start=1):
+        packed, seed_warnings, known, references = result
         kept.put(key, result)
         used.add(key)
         warnings.extend(seed_warnings)
+        if not known_before:
+            # its documents are to be rendered: the citation templates their pages need are made here,
+            # once, while the workers read the other seeds (those that render, forked later, have them)
+            for reference in references:
+                cite.prepare_templates(reference)
         for blob, (outline, digest) in zip(packed, known):
             doc_key = (seed.volume, outline.xml_id)
             if doc_key in seen:
@@ -319,6 +325,7 @@ def _read_seeds(edition: Edition, regs: dict, previous, kept: buildcache.BuildCa
             entries.append(entry)
         if progress and len(edition.texts) >= 100 and k % 100 == 0:
             progress(f"read {k}/{len(edition.texts)} seeds")
+    cite.templates_made_anew()  # this process keeps the templates it made; the workers tell of their own only
     return entries, warnings
 
 
@@ -328,13 +335,16 @@ def _shelf_key(entry: render.Entry) -> str:
 
 def _read_seed_job(shared, job):
     """A seed's documents, pickled as the shelf keeps them, and its warnings, with each
-    document's outline and digest (made here, by the worker, and kept in the cache with
-    them)."""
+    document's outline and digest and the reference its pages cite (made here, by the
+    worker, and kept in the cache with them)."""
     edition, regs = shared
     path, volume = job
     docs, warnings = seed_documents.read_seed(path, edition, regs[volume])
+    vol = edition.volume_by_id(volume)
     return ([Shelf.pack(doc) for doc in docs], warnings,
-            [(docinfo.outline(doc), buildcache.document_digest(doc)) for doc in docs])
+            [(docinfo.outline(doc), buildcache.document_digest(doc)) for doc in docs],
+            [cite.csl_item(doc, vol, edition, urls.absolute(edition.base_url, urls.document(volume, doc.xml_id)))
+             for doc in docs])
 
 
 def _render_job(shared, k: int):

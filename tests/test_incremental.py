@@ -125,6 +125,18 @@ def test_citation_templates_are_kept_for_the_next_build(seeds, tmp_path, monkeyp
     _assert_as_a_full_build(seeds, tmp_path)
 
 
+def test_the_workers_that_render_make_no_citation_template_in_a_first_build(tmp_path, monkeypatch):
+    # the building process makes them as the seeds are read, once, and the workers forked after have them
+    seeds = renumbered_seeds(tmp_path / "seeds", parallel.MIN_JOBS + 4)
+    told: list[dict] = []
+    take = pipeline._take_document
+    monkeypatch.setattr(pipeline, "_take_document", lambda *args: told.append(args[6].templates) or take(*args))
+    report = _build(seeds, tmp_path / "site", workers=2, cache=False)
+    assert report.documents == len(told) == parallel.MIN_JOBS + 4
+    assert all(made == {} for made in told)
+    assert (tmp_path / "site" / "frus1981-88v03" / "d3.html").read_text(encoding="utf-8").count('class="reference"') > 9
+
+
 def test_a_name_named_anew_remakes_its_register_page_as_a_full_build_would(seeds, tmp_path):
     _build(seeds, tmp_path / "site")
     persons = tmp_path / "site" / "frus1981-88v03" / "persons.html"
