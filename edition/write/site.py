@@ -28,8 +28,8 @@ class SiteWriter:
         self._change = threading.Condition()
         self._wanted: dict[str, int] = {}  # files a thread waits for (the zip's), by how many: told when written
         self._closing = False  # no more files will come
-        self._folders: set[str] = set()  # made already
         self._staging, self._previous = str(self.staging), str(self.site)
+        self._own = Stager(self._staging, self._previous)  # where this process stages files
         self._record = record or {}
         self._origins: dict[str, str] = {}  # path → the cached work its bytes came from
 
@@ -116,11 +116,7 @@ class SiteWriter:
 
     def _target(self, key: str) -> str:
         """Where ``key`` (a plain relative path: :meth:`_check`) is staged, its folder made."""
-        folder, _, _ = key.rpartition("/")
-        if folder not in self._folders:
-            os.makedirs(os.path.join(self._staging, folder), exist_ok=True)
-            self._folders.add(folder)
-        return f"{self._staging}/{key}"
+        return self._own.target(key)
 
     def _written_now(self, keys) -> None:
         with self._change:
@@ -232,11 +228,15 @@ class Stager:
         """Stage each (relative path, bytes)."""
         for key, data in files:
             _plain(key)
-            folder, _, _ = key.rpartition("/")
-            if folder not in self._folders:
-                os.makedirs(os.path.join(self._staging, folder), exist_ok=True)
-                self._folders.add(folder)
-            _stage(f"{self._staging}/{key}", f"{self._previous}/{key}", data)
+            _stage(self.target(key), f"{self._previous}/{key}", data)
+
+    def target(self, key: str) -> str:
+        """Where ``key`` (a plain relative path) is staged, its folder made."""
+        folder, _, _ = key.rpartition("/")
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self._staging, folder), exist_ok=True)
+            self._folders.add(folder)
+        return f"{self._staging}/{key}"
 
 
 def _plain(key: str) -> None:
