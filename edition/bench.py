@@ -1,6 +1,6 @@
 """Benchmark: build synthetic editions of growing size and print what it costs.
 
-    python -m edition.bench [--sizes 10,100,1000] [--repeat 3] [--settle 61] [--keep DIR]
+    python -m edition.bench [--sizes 10,100,1000] [--repeat 3] [--settle 330] [--keep DIR]
 
 Each edition is generated from the seed and the example texts: documents are
 renumbered, page numbers shifted, and one footnote and one name varied per
@@ -21,11 +21,12 @@ For each size it prints:
 * of ``warm`` and ``one`` (each a second or two at a thousand documents, and moved
   by a third from one run to the next by the disk), the median of ``--repeat``
   builds, each ``one`` after a change of its own;
-* the *floor*: reading and parsing every input and writing the same bytes, the
-  least any build of that output could cost.
+* the *floor*: reading and parsing every input and writing the bytes of the build
+  without search, the least any build of that output could cost.
 
-The first builds and the floor each come after a minute in which nothing was removed
-(``--settle``; see :data:`SETTLE`).
+Each size's builds come after five and a half minutes in which nothing was removed
+(``--settle``; see :data:`SETTLE`), and the bench removes nothing of its own until its
+last build is done.
 """
 
 from __future__ import annotations
@@ -111,16 +112,16 @@ def _one_changed(seeds: Path, out: Path, count: int) -> float:
     return _build(seeds, out)["seconds"]
 
 
-# On this machine's ext4, which has no journal, the kernel passes over the inode of every
-# file removed in the last minute when it makes a new file (ext4's "recently deleted"
-# check, made only without a journal; six minutes for an inode whose table block is not
-# yet on disk), and a build that makes 8,000 files just after thousands were removed (by
-# the build or the bench before it) took 30-40% longer: a first build at 1,000 documents,
-# 6.7-7.8 s after a minute without removals, 9.1 s right after a site was removed.  So the
-# builds that make every file anew, and the floor, come after a minute without removals
-# (and a sync): most of the effect, not all of it (a build that makes files beside inodes
-# removed within six minutes still pays for them).
-SETTLE = 61.0
+# On an ext4 without a journal (this machine's), the kernel passes over every inode removed
+# in the last 30 seconds when it makes a new file, and over one removed in the last five and
+# a half minutes if its inode table block has been changed since (which making files beside
+# it does): ext4's "recently deleted" check, made only without a journal.  A first build at
+# 1,000 documents, the same inputs each time, measured on this machine: 4.47 s (the
+# workers' system time 0.50 s) with nothing removed for minutes; 8.15 s (6.84 s) a minute
+# after a site of 8,000 files was removed and synced; 5.73 s (1.23 s) after 340 s.  So each
+# size's builds come after five and a half minutes without removals (and a sync), and the
+# bench defers its own removals to its end; the builds themselves remove what they replace.
+SETTLE = 330.0
 
 
 def _settle(seconds: float) -> None:
@@ -128,12 +129,13 @@ def _settle(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def _floor(seeds: Path, out: Path) -> float:
-    """Parse every input and write every output byte once: the cost no build can avoid."""
+def _floor(seeds: Path, out: Path, target: Path) -> float:
+    """Parse every input and write every output byte once, into ``target`` (removed with
+    the bench's other folders, at its end): the cost no build can avoid."""
     from lxml import etree
 
     files = [p for p in out.rglob("*") if p.is_file()]
-    target = Path(tempfile.mkdtemp(prefix="floor-"))
+    target.mkdir()
     start = time.perf_counter()
     for text in seeds.glob("*.txt"):
         text.read_bytes().decode("utf-8").split("\n")
@@ -144,9 +146,7 @@ def _floor(seeds: Path, out: Path) -> float:
         dest = target / path.relative_to(out)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
-    seconds = time.perf_counter() - start
-    shutil.rmtree(target)
-    return seconds
+    return time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="builds of each kind after the first, whose median is shown (default: %(default)s)")
     parser.add_argument("--settle", type=float, default=SETTLE,
-                        help="seconds to wait before the builds that make every file anew and before the floor"
+                        help="seconds without removals to wait before each size's builds"
                              " (default: %(default)s; see _settle)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -166,16 +166,18 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         seeds, out = work / f"seeds-{size}", work / f"site-{size}"
         bare = work / f"site-{size}-nosearch"
-        for old in (seeds, out, out.with_name(f".{out.name}-cache"), bare, bare.with_name(f".{bare.name}-cache")):
+        for old in (seeds, out, out.with_name(f".{out.name}-cache"), bare, bare.with_name(f".{bare.name}-cache"),
+                    work / f"floor-{size}"):
             if old.exists():
                 shutil.rmtree(old)
         generate(seeds, size)
         _settle(args.settle)
         plain = _build(seeds, bare, _without_search(seeds).name)
-        cold = _build(seeds, out)  # the build without search removed nothing: no need to wait
+        # the build without search removes nothing, so neither the floor nor the cold build waits for it;
+        # the floor comes before the cold build, which removes the search index's scratch folder at its end
+        floor = _floor(seeds, bare, work / f"floor-{size}")
+        cold = _build(seeds, out)
         output = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-        _settle(args.settle)  # the search index's scratch folder, removed at the end of that build
-        floor = _floor(seeds, out)
         warm = statistics.median(_build(seeds, out)["seconds"] for _ in range(args.repeat))
         one = statistics.median(_one_changed(seeds, out, size) for _ in range(args.repeat))
         peak = f"{cold['peak_kb'] / 1024:.0f}/{cold['worker_kb'] / 1024:.0f}"
