@@ -13,6 +13,7 @@ For each size it prints:
   and its time per document: the build the targets speak of, the index reported apart;
   ``cpu``: the processor time that build took in all (its own and its workers', user and
   system), against which the wall time shows how much of the machine's cores it used;
+  ``sys``: the part of it spent in the kernel (making files, mostly);
 * ``cold``: the same first build with the search index, after it (``search``: the
   index's own run time, which overlaps the rest of the build);
 * ``warm``: the same build again, nothing changed;
@@ -86,13 +87,13 @@ def _build(seeds: Path, out: Path, config: str = "edition.toml") -> dict:
         "from edition import config, pipeline\n"
         "def cpu():\n"
         "    me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "    return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime\n"
-        "t, c = time.perf_counter(), cpu()\n"
+        "    return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime, me.ru_stime + workers.ru_stime\n"
+        "t, (c, s) = time.perf_counter(), cpu()\n"
         f"r = pipeline.build_edition(config.load({str(seeds / config)!r}), {str(out)!r})\n"
         "me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
         "print(json.dumps({'seconds': time.perf_counter() - t, 'documents': r.documents,"
         " 'search': r.search_seconds, 'reused': r.reused, 'redone': r.redone,"
-        " 'cpu': cpu() - c,"
+        " 'cpu': cpu()[0] - c, 'system': cpu()[1] - s,"
         " 'peak_kb': me.ru_maxrss, 'worker_kb': workers.ru_maxrss}))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True)
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="edition-bench-"))
-    print(f"{'documents':>9} {'cold s':>8} {'search s':>8} {'no search s':>11} {'ms/doc':>7} {'cpu s':>6} {'peak MB':>13}"
+    print(f"{'documents':>9} {'cold s':>8} {'search s':>8} {'no search s':>11} {'ms/doc':>7} {'cpu s':>6} {'sys s':>6} {'peak MB':>13}"
           f" {'output MB':>9} {'floor s':>7} {'warm s':>7} {'one s':>6} {'one/cold':>8}")
     for size in sizes:
         seeds, out = work / f"seeds-{size}", work / f"site-{size}"
@@ -182,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         one = statistics.median(_one_changed(seeds, out, size) for _ in range(args.repeat))
         peak = f"{cold['peak_kb'] / 1024:.0f}/{cold['worker_kb'] / 1024:.0f}"
         print(f"{cold['documents']:>9} {cold['seconds']:>8.2f} {cold['search']:>8.2f} {plain['seconds']:>11.2f}"
-              f" {1000 * plain['seconds'] / size:>7.1f} {plain['cpu']:>6.2f} {peak:>13} {output / 1024 / 1024:>9.1f} {floor:>7.2f}"
+              f" {1000 * plain['seconds'] / size:>7.1f} {plain['cpu']:>6.2f} {plain['system']:>6.2f} {peak:>13} {output / 1024 / 1024:>9.1f} {floor:>7.2f}"
               f" {warm:>7.2f} {one:>6.2f} {100 * one / cold['seconds']:>7.1f}%",
               flush=True)
     if not args.keep:
