@@ -135,6 +135,27 @@ def test_a_spool_gives_back_each_chunk_in_any_order_also_to_a_forked_process():
         assert got == [(f"rows of {k} ".encode() * k, True) for k in range(50)]
 
 
+def test_the_workers_run_only_a_few_jobs_ahead_of_the_results_taken(tmp_path):
+    """A building process that takes its results slowly does not get them piled up: the
+    workers are sent a few chunks beyond the results taken, not every job at once."""
+    from edition import parallel
+
+    jobs = list(range(400))
+    results = parallel.ordered(_marked, jobs, [False] * len(jobs), None, str(tmp_path), workers=2)
+    assert next(results) == 0
+    time.sleep(1.0)  # far longer than the workers need for all 400 jobs
+    started = len(list(tmp_path.iterdir()))
+    chunk = min(8, len(jobs) // 8)
+    assert chunk < started <= (parallel.AHEAD * 2 + 1) * chunk
+    assert list(results) == jobs[1:]  # the rest, all of them and in order
+    assert len(list(tmp_path.iterdir())) == len(jobs)
+
+
+def _marked(folder, job):
+    (Path(folder) / str(job)).touch()
+    return job
+
+
 def _spooled(spool, key):
     import os
 
