@@ -60,9 +60,8 @@ def ordered(function, jobs: list, have: list[bool], load, shared, workers: int |
 def _paced(pool, jobs: list, size: int, ahead: int):
     """The results of ``jobs``, in order, computed by ``pool`` ``size`` at a time, with at
     most ``ahead`` such chunks sent (the first of them at once) before their results are
-    taken.  (``Pool.imap`` sends every job at once, and the results pile up here when this
-    process takes them more slowly than the workers make them: 0.9 GB of them in a first
-    build at 10,000 documents, with Pagefind running beside it.)"""
+    taken.  (``Pool.imap`` sends every job at once, so its results would pile up here
+    whenever this process takes them more slowly than the workers make them.)"""
     chunks = iter([jobs[i:i + size] for i in range(0, len(jobs), size)])
     sent = collections.deque(pool.apply_async(_run, (chunk,)) for chunk in itertools.islice(chunks, ahead))
 
