@@ -80,33 +80,44 @@ def _without_search(seeds: Path) -> Path:
 
 
 def _build(seeds: Path, out: Path, config: str = "edition.toml") -> dict:
-    # The build's peak memory is its own high-water mark (Linux's VmHWM), not ru_maxrss: that one
-    # keeps the bench's own resident size from before the exec (after the floor, 0.9 GB at 10,000
-    # documents), which a build that peaked lower would report as its own.
-    # the previous build's writes reach the disk first, so that no build pays for another's
-    os.sync()
-    script = (
-        "import json, resource, sys, time\n"
-        "from edition import config, pipeline\n"
-        "def cpu():\n"
-        "    me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "    return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime, me.ru_stime + workers.ru_stime\n"
-        "def peak_kb():\n"
-        "    try:\n"
-        "        with open('/proc/self/status') as status:\n"
-        "            return next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))\n"
-        "    except (OSError, StopIteration):\n"
-        "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "t, (c, s) = time.perf_counter(), cpu()\n"
-        f"r = pipeline.build_edition(config.load({str(seeds / config)!r}), {str(out)!r})\n"
-        "me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(json.dumps({'seconds': time.perf_counter() - t, 'documents': r.documents,"
-        " 'search': r.search_seconds, 'reused': r.reused, 'redone': r.redone,"
-        " 'cpu': cpu()[0] - c, 'system': cpu()[1] - s,"
-        " 'peak_kb': peak_kb(), 'worker_kb': workers.ru_maxrss}))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True)
+    """One build in a fresh process (:func:`_measured_build`), and what it measured."""
+    os.sync()  # the previous build's writes reach the disk first, so that no build pays for another's
+    call = f"from edition.bench import _measured_build; _measured_build({str(seeds / config)!r}, {str(out)!r})"
+    result = subprocess.run([sys.executable, "-c", call], cwd=PROJECT, capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _measured_build(config_path: str, out: str) -> None:
+    """Build, then print (as JSON) its wall time, processor time (all, and the kernel's
+    share) and peak memory: this process's and its largest worker's."""
+    import resource
+
+    from . import config, pipeline
+
+    def cpu() -> tuple[float, float]:
+        me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime, me.ru_stime + workers.ru_stime
+
+    start, (busy, kernel) = time.perf_counter(), cpu()
+    report = pipeline.build_edition(config.load(config_path), out)
+    seconds, (busy_after, kernel_after) = time.perf_counter() - start, cpu()
+    print(json.dumps({"seconds": seconds, "documents": report.documents, "search": report.search_seconds,
+                      "reused": report.reused, "redone": report.redone,
+                      "cpu": busy_after - busy, "system": kernel_after - kernel, "peak_kb": _peak_kb(),
+                      "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+
+
+def _peak_kb() -> int:
+    # this process's own high-water mark (Linux's VmHWM), not ru_maxrss: that one keeps the resident
+    # size of the process it was forked from (the bench, 0.9 GB after the floor at 10,000 documents),
+    # which a build that peaked lower would report as its own
+    import resource
+
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _change_one(seeds: Path, count: int) -> None:

@@ -39,7 +39,7 @@ class SiteWriter:
         the kept work the bytes are (a build cache key: the same key, the same bytes)."""
         key = relative
         self._claim(key, source)
-        target = self._target(key)
+        target = self._own.target(key)
         if isinstance(data, bytes):
             if origin is not None:
                 self._origins[key] = origin
@@ -75,7 +75,7 @@ class SiteWriter:
         linked = []
         try:
             for key, old in zip(paths, olds):
-                target = self._target(key)
+                target = self._own.target(key)
                 os.link(old, target, follow_symlinks=False)
                 linked.append(target)
         except OSError:  # changed or gone meanwhile, or links not to be had: none of them, then
@@ -113,10 +113,6 @@ class SiteWriter:
     def _claim(self, key: str, source: str) -> None:
         self._check(key, source)
         self.written[key] = source
-
-    def _target(self, key: str) -> str:
-        """Where ``key`` (a plain relative path: :meth:`_check`) is staged, its folder made."""
-        return self._own.target(key)
 
     def _written_now(self, keys) -> None:
         with self._change:
