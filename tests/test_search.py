@@ -160,6 +160,19 @@ def test_a_failing_pagefind_is_an_error_and_the_site_stays(tmp_path, monkeypatch
     assert {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.parametrize("given", [None, "/opt/elsewhere/pagefind"])
+def test_the_build_finds_pagefind_where_its_own_package_does(monkeypatch, given):
+    from pagefind.service import get_executable
+
+    from edition.pagefind_index import pagefind_program
+
+    if given is None:
+        monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    else:
+        monkeypatch.setenv("PAGEFIND_BINARY_PATH", given)
+    assert pagefind_program() == str(get_executable())
+
+
 def test_a_bundle_not_as_expected_is_left_as_pagefind_wrote_it():
     from edition import pagefind_stable
 
