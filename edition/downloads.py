@@ -65,13 +65,20 @@ def zip_members(volume_id: str, xml_id: str) -> list[tuple[str, str]]:
             ("json", urls.json_download(volume_id, xml_id))]
 
 
+# the zip's members waited for at a time: a few dozen documents' files (the zip trails the
+# documents by that much; its thread is woken once for them, not once for each document)
+ZIP_BATCH = 96
+
+
 def edition_zip(documents: list[Outline], read, digest, edition: Edition,
-                previous: PreviousZip | None = None) -> tuple[str, Streamed, str]:
+                previous: PreviousZip | None = None, ready=lambda paths: None) -> tuple[str, Streamed, str]:
     """The zip of the ``documents``' files (outlines with their volume: ``(volume id,
     outline)``), and a SHA256SUMS manifest of them, written as it is made:
-    ``digest(site path)`` gives a member's SHA-256 once it is written, ``read(site path)``
-    its bytes.  A member that the ``previous`` zip holds unchanged (by its SHA256SUMS) is
-    taken over from it, deflated already, without being read.  (path, file, source)."""
+    ``ready(site paths)`` waits until those files are written (it is asked for
+    :data:`ZIP_BATCH` members at a time), then ``digest(site path)`` gives a member's
+    SHA-256 and ``read(site path)`` its bytes.  A member that the ``previous`` zip holds
+    unchanged (by its SHA256SUMS) is taken over from it, deflated already, without being
+    read.  (path, file, source)."""
     date = tuple(int(x) for x in edition.date.split("-"))
     # in reading order (each document's files by name), the order the documents are made in
     # a full build: the zip is deflated as they come, not all at the end (names sorted
@@ -86,11 +93,14 @@ def edition_zip(documents: list[Outline], read, digest, edition: Edition,
             old_sums = _sums(old)
             sums = []
             archive = ziparchive.Writer(handle, date)
-            for name, path in members:
-                sha = digest(path)
-                sums.append((name, sha))
-                if not (old_sums.get(name) == sha and _taken_over(archive, old, f"edition/{name}")):
-                    archive.add(f"edition/{name}", read(path))
+            for start in range(0, len(members), ZIP_BATCH):
+                batch = members[start:start + ZIP_BATCH]
+                ready([path for _, path in batch])
+                for name, path in batch:
+                    sha = digest(path)
+                    sums.append((name, sha))
+                    if not (old_sums.get(name) == sha and _taken_over(archive, old, f"edition/{name}")):
+                        archive.add(f"edition/{name}", read(path))
             archive.add("edition/SHA256SUMS", "".join(f"{sha}  {name}\n" for name, sha in sorted(sums)).encode("utf-8"))
             archive.close()
         finally:

@@ -101,11 +101,11 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
 
 def _start_zip(writer: SiteWriter, outlines: list, sums: dict[str, str], edition: Edition,
                previous: downloads.PreviousZip) -> dict:
-    """The edition's zip, made in a thread of its own as the documents' files come (each
-    member once its file is written and its SHA-256 is in ``sums``); the downloads the
-    home page lists, by path (more are added as they are made)."""
+    """The edition's zip, made in a thread of its own as the documents' files come (its
+    members a batch at a time, once their files are written, and so their SHA-256 in
+    ``sums``); the downloads the home page lists, by path (more are added as they are made)."""
     path, file, source = downloads.edition_zip(
-        outlines, writer.read, lambda member: (writer.wait_for(member), sums[member])[1], edition, previous)
+        outlines, writer.read, sums.__getitem__, edition, previous, ready=lambda paths: writer.wait_for(*paths))
     writer.write(path, file, source)
     return {path: file}
 

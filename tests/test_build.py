@@ -198,6 +198,37 @@ def test_a_file_made_from_others_waits_for_them_and_a_failed_build_releases_it(t
     assert (tmp_path / "_site" / "all.txt").read_bytes() == b"AB"
 
 
+def test_a_thread_waiting_for_many_files_is_woken_once_when_the_last_is_written(tmp_path):
+    import threading
+    import time
+
+    writer = SiteWriter(tmp_path / "_site")
+    woken: list[str] = []
+
+    class Counting(threading.Condition):
+        def wait(self, timeout=None):
+            told = super().wait(timeout)
+            woken.append(threading.current_thread().name)
+            return told
+
+    writer._change = Counting()
+    names = [f"d{n}.xml" for n in range(50)]
+    waiters = [threading.Thread(target=writer.wait_for, args=names, name="all"),
+               threading.Thread(target=writer.wait_for, args=(names[0],), name="first")]
+    for thread in waiters:
+        thread.start()
+    deadline = time.monotonic() + 5
+    while len(writer._waiting) < 2 and time.monotonic() < deadline:  # both waiting before any file comes
+        time.sleep(0.01)
+    for name in reversed(names):  # the first file comes last
+        writer.write(name, b"x", "x")
+    for thread in waiters:
+        thread.join(5)
+    assert not any(thread.is_alive() for thread in waiters)
+    assert sorted(woken) == ["all", "first"]
+    writer.abandon()
+
+
 def test_a_shelf_keeps_objects_as_they_were():
     with Shelf() as shelf:
         shelf.put("d1", {"n": "1", "blocks": ("a", "b")})
