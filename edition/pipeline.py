@@ -82,6 +82,7 @@ def build_edition(edition: Edition, site: str | Path = "_site", progress=None, c
             anchors.check(published, previous, dict(edition.aliases), edition.config_path)
             shards = _complete_search(indexing, completed, writer, edition, progress, len(entries))
             _write_site_pages(site_pages, writer, made, shards, manifest, _kept_page(kept, used, site_key))
+            writer.record()  # the states of the files written so far, taken while Pagefind may still run
             _write_search_bundles(indexing, writer, kept, search_keys, shards)
             writer.commit()
             kept.keep_site_record(writer.record())

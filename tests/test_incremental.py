@@ -233,6 +233,25 @@ def test_a_failed_build_keeps_what_it_made_for_the_next(seeds, tmp_path):
     assert _kinds(tmp_path / ".site-cache").count("seed") == 3  # the seeds read before it (in order)
 
 
+def test_a_build_that_fails_after_linking_the_kept_files_leaves_the_next_one_incremental(seeds, tmp_path, monkeypatch):
+    from edition.errors import EditionError, Location
+
+    site = tmp_path / "site"
+    _build(seeds, site)
+
+    def failing(*args, **kwargs):
+        raise EditionError(Location(str(seeds / "edition.toml")), "a failure once the documents are staged")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "_write_site_pages", failing)
+        with pytest.raises(EditionError, match="once the documents are staged"):
+            _build(seeds, site)
+    # the failed build's links to the site's files are gone with its staging folder; the files are as they were
+    report = _build(seeds, site)
+    assert report.redone == 0 and report.reused == 10  # five seeds, five documents: none rendered again
+    _assert_as_a_full_build(seeds, tmp_path)
+
+
 def test_the_cache_keeps_no_document_page_and_a_site_gone_is_made_again(seeds, tmp_path):
     site = tmp_path / "site"
     _build(seeds, site)

@@ -32,6 +32,8 @@ class SiteWriter:
         self._own = Stager(self._staging, self._previous)  # where this process stages files
         self._record = record or {}
         self._origins: dict[str, str] = {}  # path → the cached work its bytes came from
+        self._recorded: dict[str, tuple[str, tuple]] = {}  # path → (origin, state): see record
+        self._committed = False
 
     def write(self, relative: str, data, source: str, origin: str | None = None) -> None:
         """Stage ``data``: bytes, or a :class:`Streamed` file, made in a thread of its own
@@ -85,6 +87,7 @@ class SiteWriter:
         for key in paths:
             self.written[key] = source  # checked above
             self._origins[key] = origin
+            self._recorded[key] = self._record[key]  # the same file, in the state found just now
         self._written_now(paths)
         return True
 
@@ -128,8 +131,7 @@ class SiteWriter:
     def _link_recorded(self, key: str, target: str, origin: str | None) -> bool:
         """Link ``target`` to the previous site's file at the same path if the build that
         made that site wrote it from the same kept work, and the file is as that build
-        left it (its inode's change time moves with any write or change of it): then its
-        bytes are these, unread."""
+        left it (:func:`_signature`): then its bytes are these, unread."""
         old = self._as_recorded(key, origin)
         if old is None:
             return False
@@ -137,11 +139,12 @@ class SiteWriter:
             os.link(old, target, follow_symlinks=False)
         except OSError:
             return False
+        self._recorded[key] = self._record[key]
         return True
 
     def _as_recorded(self, key: str, origin: str | None) -> str | None:
         """The previous site's file at ``key`` if the build that made it wrote it from the
-        kept work ``origin`` and it is as that build left it (same inode, size, times)."""
+        kept work ``origin`` and it is as that build left it (:func:`_signature`)."""
         recorded = self._record.get(key)
         if origin is None or recorded is None or recorded[0] != origin:
             return None
@@ -152,15 +155,20 @@ class SiteWriter:
             return None
 
     def record(self) -> dict[str, tuple[str, tuple]]:
-        """After :meth:`commit`: each file written from kept work, with that work's name and
-        the file's state now (for the next build's :meth:`_link_recorded`)."""
-        out = {}
+        """Each file written so far from kept work, with that work's name and the file's
+        state (for the next build's :meth:`_link_recorded`).  A file linked from the
+        previous site is in the state found when it was linked; another's is taken once,
+        where it is staged or, after :meth:`commit`, in the site (the swap renames the
+        folder and removes the old site: neither moves what :func:`_signature` holds), so
+        that most can be taken while the build waits for its last files."""
+        folder = self._previous if self._committed else self._staging
         for key, origin in self._origins.items():
-            try:
-                out[key] = (origin, _signature(os.lstat(os.path.join(self._previous, key))))
-            except OSError:
-                continue
-        return out
+            if key not in self._recorded:
+                try:
+                    self._recorded[key] = (origin, _signature(os.lstat(f"{folder}/{key}")))
+                except OSError:
+                    continue
+        return dict(self._recorded)
 
     def _wait(self) -> None:
         """Wait for the files being made (no other file comes now); raise the first thing
@@ -207,6 +215,7 @@ class SiteWriter:
             old = self.site.with_name(f"{self.site.name}.old-{os.getpid()}")
             os.replace(self.site, old)
         os.replace(self.staging, self.site)
+        self._committed = True
         if old is not None:
             shutil.rmtree(old)
 
@@ -280,5 +289,9 @@ def _link_unchanged(old: str, target: str, data: bytes) -> bool:
 
 
 def _signature(st: os.stat_result) -> tuple:
-    """What shows that a file is the one it was: the same inode, untouched since."""
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, stat.S_ISREG(st.st_mode))
+    """What shows that a file is the one a build left: the same inode, of the same size,
+    not written since (a write moves its modification time).  Its change time is left
+    out: the links a build makes and removes (its staging folder if it fails, the old
+    site after the swap) move it on every file they share, and with it in, a failed
+    build made the next one render every document again."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, stat.S_ISREG(st.st_mode))
