@@ -96,11 +96,16 @@ def edition_zip(documents: list[Outline], read, digest, edition: Edition,
             for start in range(0, len(members), ZIP_BATCH):
                 batch = members[start:start + ZIP_BATCH]
                 ready([path for _, path in batch])
+                unchanged: list[tuple[str, str]] = []  # a run of members the previous zip holds as they are
                 for name, path in batch:
                     sha = digest(path)
                     sums.append((name, sha))
-                    if not (old_sums.get(name) == sha and _taken_over(archive, old, f"edition/{name}")):
-                        archive.add(f"edition/{name}", read(path))
+                    if old_sums.get(name) == sha:
+                        unchanged.append((name, path))
+                        continue
+                    _take_over(archive, old, unchanged, read)
+                    archive.add(f"edition/{name}", read(path))
+                _take_over(archive, old, unchanged, read)
             archive.add("edition/SHA256SUMS", "".join(f"{sha}  {name}\n" for name, sha in sorted(sums)).encode("utf-8"))
             archive.close()
         finally:
@@ -122,12 +127,19 @@ def _sums(old: "ziparchive.Previous | None") -> dict[str, str]:
     return {name: digest for digest, _, name in (line.partition("  ") for line in text.splitlines())}
 
 
-def _taken_over(archive: "ziparchive.Writer", old: "ziparchive.Previous", name: str) -> bool:
-    """Whether the member is taken over from the previous zip (if not, it is deflated anew)."""
-    try:
-        return archive.take(old, name)
-    except (OSError, zipfile.BadZipFile):
-        return False
+def _take_over(archive: "ziparchive.Writer", old: "ziparchive.Previous", members: list[tuple[str, str]], read) -> None:
+    """Add ``members`` ((name, site path), unchanged since the previous zip), taken over
+    from it in runs where it can, deflated anew where it cannot; ``members`` is emptied."""
+    while members:
+        try:
+            taken = archive.take_run(old, [f"edition/{name}" for name, _ in members])
+        except (OSError, zipfile.BadZipFile):
+            taken = 0
+        if not taken:  # deflated anew, here
+            name, path = members[0]
+            archive.add(f"edition/{name}", read(path))
+            taken = 1
+        del members[:taken]
 
 
 def corpus_member(tree) -> bytes:

@@ -82,17 +82,40 @@ class Writer:
         """Add ``previous``'s member ``name`` as it stands there, header and deflated bytes
         read and written as one piece, if its header is the very one this writer would
         write for it (same name, CRC-32, sizes, date); False if not, or it has none."""
-        info = previous.deflated_member(name)
-        if info is None or info.file_size > _MAX32 or info.compress_size > _MAX32:
-            return False
-        encoded = name.encode("utf-8")
-        header = self._local_header(encoded, info.CRC, info.compress_size, info.file_size)
-        record = previous.bytes_at(info.header_offset, len(header) + info.compress_size)
-        if record is None or not record.startswith(header):
-            return False
-        self._entries.append(_Entry(encoded, info.CRC, info.compress_size, info.file_size, self._offset))
-        self._write(record)
-        return True
+        return self.take_run(previous, [name]) == 1
+
+    def take_run(self, previous: "Previous", names: list[str]) -> int:
+        """Take over ``previous``'s members ``names``, in order, as :meth:`take` does, while
+        each stands right after the one before it there: their records read and written
+        as one piece (a rebuild takes over thousands, a read and a write each otherwise);
+        how many were taken, from the first (0 if the first cannot be)."""
+        records = []  # (encoded name, its central directory entry, the header this writer would write)
+        end = None
+        for name in names:
+            info = previous.deflated_member(name)
+            if (info is None or info.file_size > _MAX32 or info.compress_size > _MAX32
+                    or (end is not None and info.header_offset != end)):
+                break
+            encoded = name.encode("utf-8")
+            header = self._local_header(encoded, info.CRC, info.compress_size, info.file_size)
+            records.append((encoded, info, header))
+            end = info.header_offset + len(header) + info.compress_size
+        if not records:
+            return 0
+        start = records[0][1].header_offset
+        data = previous.bytes_at(start, end - start)
+        if data is None:
+            return 0
+        view, at, taken = memoryview(data), 0, []
+        for encoded, info, header in records:
+            if view[at:at + len(header)] != header:
+                break
+            taken.append(_Entry(encoded, info.CRC, info.compress_size, info.file_size, self._offset + at))
+            at += len(header) + info.compress_size
+        if taken:
+            self._entries.extend(taken)
+            self._write(data if at == len(data) else data[:at])
+        return len(taken)
 
     def _local_header(self, encoded: bytes, crc: int, packed: int, size: int) -> bytes:
         return _LOCAL.pack(0x04034B50, _VERSION, self._flags(encoded), DEFLATED, self._time, self._date,

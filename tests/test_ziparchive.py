@@ -87,6 +87,24 @@ def test_a_member_taken_over_gives_the_same_archive(tmp_path):
     assert ziparchive.Previous.open(old, lambda digest: True) is None
 
 
+def test_runs_of_members_are_taken_over_while_they_stand_together_and_give_the_same_archive(tmp_path):
+    old = tmp_path / "old.zip"
+    old.write_bytes(_zip(MEMBERS))
+    previous = ziparchive.Previous.open(old, lambda digest: True)
+    names = list(MEMBERS)
+    out = io.BytesIO()
+    writer = ziparchive.Writer(out, (2026, 12, 1))
+    writer.add(names[0], MEMBERS[names[0]])  # made anew, then the rest in one piece
+    assert writer.take_run(previous, names[1:]) == len(names) - 1
+    writer.close()
+    assert out.getvalue() == old.read_bytes()
+    apart = ziparchive.Writer(io.BytesIO(), (2026, 12, 1))
+    assert apart.take_run(previous, [names[0], names[2]]) == 1  # the second does not follow the first there
+    assert apart.take_run(previous, ["edition/none", names[1]]) == 0
+    assert ziparchive.Writer(io.BytesIO(), (2026, 12, 2)).take_run(previous, names) == 0  # another date
+    previous.close()
+
+
 def _build(seeds: Path, out: Path, **options):
     return pipeline.build_edition(config.load(seeds / "edition.toml"), out, **options)
 
