@@ -142,11 +142,13 @@ class BuildCache:
 
     def document_key(self, site_key: str, entries, k: int, volume_ids: dict[str, bytes]) -> str:
         """A document's pages: from the document (its ``digest``) and what its page
-        shows of its neighbours (their number and title)."""
+        shows of its neighbours (their number and title), and of its volume's documents
+        (``volume_ids``: a digest of their ids).  The volume itself is named by its id: what
+        it says is in ``site_key``, with the rest of the edition."""
         entry = entries[k]
         neighbours = [(e.page, e.outline.n, e.outline.title)
                       for e in (entries[k - 1] if k else None, entries[k + 1] if k + 1 < len(entries) else None) if e]
-        return "doc-" + _digest(site_key, entry.digest, entry.volume, entry.source, neighbours,
+        return "doc-" + _digest(site_key, entry.digest, entry.volume.id, entry.source, neighbours,
                                 volume_ids[entry.volume.id], k == 0, k + 1 == len(entries))
 
     def page_key(self, site_key: str, what) -> str:

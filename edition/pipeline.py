@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -196,7 +197,8 @@ def _document_keys(kept: buildcache.BuildCache, site_key: str, entries: list[ren
     volume_ids: dict[str, list[str]] = {}
     for e in entries:
         volume_ids.setdefault(e.volume.id, []).append(e.outline.xml_id)
-    volume_digests = {v: "\n".join(sorted(ids)).encode() for v, ids in volume_ids.items()}
+    # each volume's ids digested once, not once for each of its documents' keys
+    volume_digests = {v: hashlib.sha256("\n".join(sorted(ids)).encode()).digest() for v, ids in volume_ids.items()}
     return [kept.document_key(site_key, entries, k, volume_digests) for k in range(len(entries))]
 
 
