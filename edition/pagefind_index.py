@@ -68,15 +68,18 @@ class Prepared:
     """A search page as :class:`Indexing` takes it: the page for Pagefind and the JSON of
     its sections (for its row of the fallback index) made already, by the process that
     rendered the page (and kept with it in the build cache); the page itself without
-    its sections, which they hold."""
+    its sections, which they hold; the SHA-256 of the page for Pagefind (for the digest
+    of its part, which the building process then need not hash the page for)."""
 
     page: SearchPage
     html: bytes
     sections: bytes
+    digest: bytes
 
 
 def prepare(page: SearchPage) -> Prepared:
-    return Prepared(dataclasses.replace(page, sections=()), page_html(page).encode("utf-8"), sections_json(page))
+    data = page_html(page).encode("utf-8")
+    return Prepared(dataclasses.replace(page, sections=()), data, sections_json(page), hashlib.sha256(data).digest())
 
 
 def published(files: list[tuple[str, bytes]], primary: bool) -> list[tuple[str, bytes]]:
@@ -131,7 +134,7 @@ class Indexing:
         self._pages.add(str(self.pages), data)
         self._paths.setdefault(page.shard, []).append((str(self.pages), page.path))
         digest = self._digests.setdefault(page.shard, hashlib.sha256(self.language.encode()))
-        digest.update(page.path.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+        digest.update(page.path.encode() + b"\0" + prepared.digest)
         # its row is made when the script is, the rows in their places (filter values are numbered as they come)
         self._rows.add(str(self.pages), pickle.dumps((page.path, page.title, page.filters, prepared.sections)))
         self._places.append((place, self.pages))
